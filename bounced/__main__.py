@@ -1,0 +1,3 @@
+from bounced.cli import cli
+
+cli()

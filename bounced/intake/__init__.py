@@ -1,0 +1,1 @@
+"""Intake: the ways raw messages come in (files and mailboxes, SMTP/LMTP, IMAP)."""

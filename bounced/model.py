@@ -1,0 +1,125 @@
+"""Frozen dataclasses and enums shared by every stage: what a bounce is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """What a message is, as far as bounce processing is concerned (parse-output.md)."""
+
+    BOUNCE = "bounce"
+    DELAY = "delay"
+    DELIVERED = "delivered"
+    FEEDBACK = "feedback"
+    AUTOREPLY = "autoreply"
+    UNKNOWN = "unknown"
+
+
+class BounceType(StrEnum):
+    HARD = "hard"
+    SOFT = "soft"
+    NONE = "none"
+
+
+class Action(StrEnum):
+    """RFC 3464 section 2.3.3 action values."""
+
+    FAILED = "failed"
+    DELAYED = "delayed"
+    DELIVERED = "delivered"
+    RELAYED = "relayed"
+    EXPANDED = "expanded"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One recipient as a detector read it, before classification.
+
+    ``reason`` is set only where the format itself states the reason (an ARF
+    report is ``feedback``, an auto-reply is ``vacation``); otherwise the
+    classifier decides from status, reply code and diagnostic.
+    """
+
+    address: str
+    action: Action = Action.FAILED
+    status: str | None = None
+    reply_code: int | None = None
+    diagnostic: str = ""
+    remote_mta: str | None = None
+    final_recipient: str | None = None
+    original_recipient: str | None = None
+    command: str | None = None
+    reason: str | None = None
+    feedback_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What one detector found in a message; an empty ``findings`` means "not mine"."""
+
+    detector: str
+    findings: tuple[Finding, ...] = ()
+    kind: Kind | None = None
+    reporting_mta: str | None = None
+    arrival_date: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.findings) or self.kind is not None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One classified recipient of a report (parse-output.md, ``recipients[]``)."""
+
+    address: str
+    action: Action
+    status: str | None
+    reply_code: int | None
+    reason: str
+    bounce_type: BounceType
+    diagnostic: str
+    remote_mta: str | None
+    final_recipient: str | None
+    original_recipient: str | None
+    feedback_type: str | None = None
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class Original:
+    """What a report carries of the message that bounced."""
+
+    message_id: str | None = None
+    envelope_id: str | None = None
+    from_: str | None = None
+    subject: str | None = None
+    to: str | None = None
+
+
+@dataclass(frozen=True)
+class VerpInfo:
+    """The decoded parts of one of bounced's own VERP return paths."""
+
+    message: str
+    recipient: str | None
+    valid: bool
+    signed: bool = True
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Bounce:
+    """The result of parsing one message: one object of ``bounced parse --json``."""
+
+    kind: Kind
+    recipients: tuple[Recipient, ...] = ()
+    original: Original = field(default_factory=Original)
+    verp: VerpInfo | None = None
+    reporting_mta: str | None = None
+    arrival_date: str | None = None
+    envelope_to: str | None = None
+    detector: str | None = None
+    source: str | None = None
+    error: str | None = None

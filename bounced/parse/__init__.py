@@ -1,0 +1,112 @@
+"""parse_message(bytes) -> Bounce.  Bad input gives kind "unknown" with an error; it never raises."""
+
+from __future__ import annotations
+
+import logging
+
+from bounced.classify import classify
+from bounced.model import Action, Bounce, Detection, Kind, Recipient
+from bounced.parse.mime import Mail, normalize_address, parse_bytes
+from bounced.parse.original import describe, returned_headers
+from bounced.parse.registry import detectors
+
+log = logging.getLogger(__name__)
+
+_DETECTORS = detectors()
+
+
+def parse_message(data: bytes, source: str | None = None) -> Bounce:
+    """Parse one raw message into a Bounce, whatever the bytes are."""
+    if not data.strip():
+        return Bounce(Kind.UNKNOWN, source=source, error="empty message")
+    try:
+        return _parse(data, source)
+    # The one catch-all of the parser: malformed mail must yield an answer, not stop the stream.
+    # RecursionError comes from deeply nested message/rfc822 parts.
+    except (Exception, RecursionError) as exc:  # noqa: BLE001
+        log.warning("cannot parse %s: %s: %s", source, type(exc).__name__, exc)
+        return Bounce(Kind.UNKNOWN, source=source, error=f"{type(exc).__name__}: {exc}")
+
+
+def _parse(data: bytes, source: str | None) -> Bounce:
+    mail = Mail(parse_bytes(data))
+    envelope_to = _envelope_to(mail)
+    detection = _detect(mail)
+    if not detection.findings:
+        return Bounce(Kind.UNKNOWN, source=source, envelope_to=envelope_to, error=_why_unknown(mail, detection))
+    recipients = tuple(_recipient(f) for f in detection.findings)
+    headers = returned_headers(mail)
+    return Bounce(
+        kind=detection.kind or kind_of(recipients),
+        recipients=recipients,
+        original=describe(headers, _envelope_id(mail)),
+        reporting_mta=detection.reporting_mta,
+        arrival_date=detection.arrival_date,
+        envelope_to=envelope_to,
+        detector=detection.detector,
+        source=source,
+    )
+
+
+def _detect(mail: Mail) -> Detection:
+    for detector in _DETECTORS:
+        detection = detector.detect(mail)
+        if detection.findings:
+            return detection
+    return Detection("none")
+
+
+def _recipient(finding) -> Recipient:
+    reason, bounce_type, rule = classify(finding)
+    return Recipient(
+        address=finding.address,
+        action=finding.action,
+        status=finding.status,
+        reply_code=finding.reply_code,
+        reason=reason,
+        bounce_type=bounce_type,
+        diagnostic=finding.diagnostic,
+        remote_mta=finding.remote_mta,
+        final_recipient=finding.final_recipient,
+        original_recipient=finding.original_recipient,
+        feedback_type=finding.feedback_type,
+        rule=rule,
+    )
+
+
+def kind_of(recipients: tuple[Recipient, ...]) -> Kind:
+    """bounce if any recipient failed, delay if the rest are delayed, else delivered."""
+    actions = {r.action for r in recipients}
+    if Action.FAILED in actions:
+        return Kind.BOUNCE
+    if Action.DELAYED in actions:
+        return Kind.DELAY
+    return Kind.DELIVERED
+
+
+def _envelope_to(mail: Mail) -> str | None:
+    for name in ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To"):
+        value = normalize_address(mail.header(name))
+        if value:
+            return value
+    return None
+
+
+def _envelope_id(mail: Mail) -> str | None:
+    from bounced.parse.rfc3464 import status_blocks
+
+    for part in mail.parts_of("message/delivery-status", "message/global-delivery-status"):
+        for block in status_blocks(part):
+            if "original-envelope-id" in block:
+                return block["original-envelope-id"].strip() or None
+    return None
+
+
+def _why_unknown(mail: Mail, detection: Detection) -> str:
+    if not mail.msg.keys():
+        return "not a mail message: no header fields"
+    if mail.msg.defects and any("Boundary" in type(d).__name__ for d in mail.msg.defects):
+        return "broken MIME and no recognisable report: " + ", ".join(type(d).__name__ for d in mail.msg.defects)
+    if mail.content_type == "multipart/report":
+        return "a report with no recipients"
+    return "not a bounce report: no detector recognised it"

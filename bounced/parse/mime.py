@@ -1,0 +1,244 @@
+"""Shared helpers for reading mail: bytes in, decoded headers, texts and field blocks out."""
+
+from __future__ import annotations
+
+import email.header
+import email.utils
+import re
+from collections.abc import Iterator
+from email import policy
+from email.message import Message
+from email.parser import BytesParser, HeaderParser
+from functools import cached_property
+
+# compat32 is the policy that is fast enough for a bounce stream (email.policy.default is
+# about five times slower); headers are decoded only where a value is needed.
+_PARSER = BytesParser(policy=policy.compat32)
+_HEADER_PARSER = HeaderParser(policy=policy.compat32)
+
+MAX_DEPTH = 8  # multipart / message nesting we look into; deeper parts are not report parts
+MAX_TEXT = 256 * 1024  # characters of notification text that detectors scan
+
+ADDRESS_RE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
+_STATUS_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)")
+_REPLY_RE = re.compile(r"(?<![\d.#-])([245][0-5]\d)(?:[ -]|$)(?![\d.]*\.\d+\.\d+\.)")
+_NEWLINES = re.compile(rb"\r\n?")
+
+
+def parse_bytes(data: bytes) -> Message:
+    """Parse a raw message with compat32, every line ending turned into LF first."""
+    if b"\r" in data:
+        data = _NEWLINES.sub(b"\n", data)
+    return _PARSER.parsebytes(data)
+
+
+def decode_header(value: object) -> str:
+    """An RFC 2047 header value as text; undecodable words are kept as they came."""
+    if value is None:
+        return ""
+    if isinstance(value, email.header.Header):
+        value = str(value)
+    text = str(value)
+    if "=?" not in text:
+        return " ".join(text.split())
+    try:
+        parts = email.header.decode_header(text)
+    except (ValueError, LookupError, AssertionError):  # malformed encoded words
+        return " ".join(text.split())
+    out = []
+    for chunk, charset in parts:
+        if isinstance(chunk, bytes):
+            out.append(_decode(chunk, charset))
+        else:
+            out.append(chunk)
+    return " ".join("".join(out).split())
+
+
+def _decode(data: bytes, charset: str | None) -> str:
+    for candidate in (charset, "utf-8"):
+        if not candidate:
+            continue
+        try:
+            return data.decode(candidate)
+        except (LookupError, UnicodeDecodeError):  # unknown or lying charset: try the next one
+            continue
+    return data.decode("latin-1")
+
+
+def part_text(part: Message) -> str:
+    """The decoded body of a non-multipart part as text, whatever its charset claims."""
+    payload = part.get_payload()
+    if isinstance(payload, list):  # message/* parts: their sub-messages, flattened
+        return "\n".join(p.as_string() if isinstance(p, Message) else str(p) for p in payload)
+    raw = part.get_payload(decode=True)
+    if raw is None:
+        return str(payload)
+    text = _decode(raw, part.get_content_charset())
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def iter_parts(msg: Message, depth: int = 0) -> Iterator[Message]:
+    """Every leaf and message/* part of ``msg``, without descending into attached originals."""
+    yield msg
+    if depth >= MAX_DEPTH or not msg.is_multipart():
+        return
+    if msg.get_content_maintype() == "message":
+        return
+    payload = msg.get_payload()
+    if not isinstance(payload, list):
+        return
+    for sub in payload:
+        if isinstance(sub, Message):
+            yield from iter_parts(sub, depth + 1)
+
+
+_FIELD_RE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$")
+
+
+def field_blocks(text: str) -> list[dict[str, str]]:
+    """Split RFC 822 style field blocks (as in a delivery-status part) into dicts.
+
+    Names are lower-cased, folded lines unfolded; a repeated field keeps its first value.
+    Blocks are separated by blank lines; lines that are not fields are skipped.
+    """
+    blocks: list[dict[str, str]] = []
+    current: dict[str, str] = {}
+    last: str | None = None
+    for line in text.split("\n"):
+        if not line.strip():
+            if current:
+                blocks.append(current)
+            current, last = {}, None
+            continue
+        if line[0] in " \t" and last is not None:
+            current[last] += " " + line.strip()
+            continue
+        match = _FIELD_RE.match(line)
+        if match is None:
+            last = None
+            continue
+        name = match.group(1).lower()
+        if name in current:
+            last = None
+            continue
+        current[name] = match.group(2).strip()
+        last = name
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def headers_from_text(text: str) -> Message:
+    """Parse a block of header lines (a returned message or text/rfc822-headers)."""
+    return _HEADER_PARSER.parsestr(text.lstrip("\n"), headersonly=True)
+
+
+def strip_type(value: str | None) -> str:
+    """``rfc822; user@example.org`` -> ``user@example.org`` (RFC 3464 address-type / mta-type)."""
+    if not value:
+        return ""
+    if ";" in value:
+        value = value.split(";", 1)[1]
+    return value.strip()
+
+
+def normalize_address(value: str | None) -> str:
+    """An address as the output contract wants it: no brackets, no type, lower-cased domain."""
+    if not value:
+        return ""
+    value = strip_type(value) if ";" in value else value.strip()
+    match = ADDRESS_RE.search(value)
+    if match is None:
+        value = value.strip("<>\"' ")
+        return value if "@" in value else ""
+    value = match.group(0).rstrip(".")
+    local, _, domain = value.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def find_status(text: str) -> str | None:
+    """The first RFC 3463 enhanced status code in ``text``."""
+    match = _STATUS_RE.search(text)
+    return ".".join(match.groups()) if match else None
+
+
+def find_reply_code(text: str) -> int | None:
+    """An RFC 5321 reply code at the start of a reply line in ``text``."""
+    match = _REPLY_RE.search(text)
+    return int(match.group(1)) if match else None
+
+
+def parse_date(value: str | None) -> str | None:
+    """An RFC 5322 date as ISO 8601, or None when it cannot be read."""
+    if not value:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError, OverflowError):  # unreadable dates are common
+        return None
+    if parsed is None:
+        return None
+    return parsed.isoformat()
+
+
+class Mail:
+    """One parsed message and the views of it that detectors share, each computed once."""
+
+    def __init__(self, msg: Message) -> None:
+        self.msg = msg
+
+    def header(self, name: str) -> str:
+        return decode_header(self.msg.get(name))
+
+    @cached_property
+    def subject(self) -> str:
+        return self.header("Subject")
+
+    @cached_property
+    def from_(self) -> str:
+        return self.header("From")
+
+    @cached_property
+    def content_type(self) -> str:
+        return self.msg.get_content_type()
+
+    @cached_property
+    def parts(self) -> list[Message]:
+        return list(iter_parts(self.msg))
+
+    def parts_of(self, *types: str) -> list[Message]:
+        return [p for p in self.parts if p.get_content_type() in types]
+
+    @cached_property
+    def body_text(self) -> str:
+        """The human-readable notification: text parts in order, before any attached original."""
+        texts = []
+        for part in self.parts:
+            ctype = part.get_content_type()
+            if ctype in ("text/plain", "text/html") or (
+                part is self.msg and not part.is_multipart() and part.get_content_maintype() != "message"
+            ):
+                if ctype == "text/html" and texts:
+                    continue  # the plain alternative says the same
+                text = part_text(part)
+                if ctype == "text/html":
+                    text = html_to_text(text)
+                texts.append(text)
+            elif ctype in ("message/rfc822", "text/rfc822-headers") and texts:
+                break
+        return "\n".join(texts)[:MAX_TEXT]
+
+
+_TAG_RE = re.compile(r"<(?:br|p|div|tr|li|/p|/div|/tr|/li|/h\d)\b[^>]*>", re.I)
+_ANY_TAG_RE = re.compile(r"<(?![^<>@\s]+@)[^>]*>")  # keeps <user@example.org>
+
+
+def html_to_text(html: str) -> str:
+    """Enough of an HTML body turned to text for the diagnostic scanners."""
+    import html as htmllib
+
+    text = _TAG_RE.sub("\n", html)
+    text = _ANY_TAG_RE.sub("", text)
+    return htmllib.unescape(text)

@@ -1,0 +1,87 @@
+"""Find what a report carries of the message that bounced: its headers, Message-ID, From, Subject."""
+
+from __future__ import annotations
+
+import re
+from email.message import Message
+
+from bounced.model import Original
+from bounced.parse.mime import Mail, decode_header, headers_from_text, normalize_address, part_text
+
+# Lines that non-MIME bounces put between their report and the returned message.  They are the
+# senders' own wordings (Exim, qmail, Sendmail, Postfix, Gmail, Courier, Notes, ...).
+_RETURNED_MARKERS = re.compile(
+    r"^[ \t]*(?:"
+    r"-+ ?This is a copy of the message|"
+    r"-+ ?Below this line is a copy of the message|"
+    r"-+ ?Original message -+|"
+    r"-+ ?(?:The )?original message follows|"
+    r"-+ ?Returned message -+|"
+    r"-+ ?Original message headers? -+|"
+    r"-+ ?Unsent message below -+|"
+    r"-+ ?Message text follows|"
+    r"-+ ?Transcript of session follows|"
+    r"-+ ?The header of the original message|"
+    r"Original message follows|"
+    r"The original message was received|"
+    r"\|+ ?Headers of the original message|"
+    r"Content-Type: (?:message/rfc822|text/rfc822-headers)"
+    r")",
+    re.I | re.M,
+)
+_HEADER_START = re.compile(r"^(?:Return-Path|Received|From|Message-I[dD]|Date|To|Subject|X-[\w-]+|DKIM-Signature|MIME-Version|Content-Type):", re.M | re.I)
+
+
+def returned_headers(mail: Mail) -> Message | None:
+    """The headers of the returned message, from a MIME part or from quoted text."""
+    for part in mail.parts:
+        ctype = part.get_content_type()
+        if ctype in ("message/rfc822", "message/global"):
+            payload = part.get_payload()
+            if isinstance(payload, list) and payload and isinstance(payload[0], Message):
+                inner = payload[0]
+                if len(inner.keys()) == 0 and not isinstance(inner.get_payload(), list):
+                    return headers_from_text(str(inner.get_payload()))  # encoded original
+                return inner
+            return headers_from_text(part_text(part))
+        if ctype in ("text/rfc822-headers", "message/rfc822-headers", "message/global-headers"):
+            return headers_from_text(part_text(part))
+    return _quoted_headers(mail.body_text)
+
+
+def _quoted_headers(text: str) -> Message | None:
+    marker = _RETURNED_MARKERS.search(text)
+    if marker is None:
+        return None
+    rest = text[marker.end():]
+    start = _HEADER_START.search(rest)
+    if start is None or start.start() > 2000:
+        return None
+    block = rest[start.start():]
+    lines = []
+    for line in block.split("\n"):
+        if not line.strip():
+            break
+        lines.append(line.lstrip() if lines and not line[:1].isspace() else line)
+    return headers_from_text("\n".join(lines) + "\n")
+
+
+def returned_text_start(text: str) -> int:
+    """Where the quoted original starts in a notification text (its length if it has none)."""
+    marker = _RETURNED_MARKERS.search(text)
+    return marker.start() if marker else len(text)
+
+
+def describe(headers: Message | None, envelope_id: str | None = None) -> Original:
+    if headers is None:
+        return Original(envelope_id=envelope_id)
+    message_id = decode_header(headers.get("Message-ID")) or None
+    if message_id:
+        message_id = message_id.split()[0]
+    return Original(
+        message_id=message_id,
+        envelope_id=envelope_id,
+        from_=normalize_address(decode_header(headers.get("From"))) or None,
+        subject=decode_header(headers.get("Subject")) or None,
+        to=decode_header(headers.get("To")) or None,
+    )

@@ -1,0 +1,129 @@
+"""Read the plain-text reports that MTAs write when they do not send RFC 3464 DSNs.
+
+Most such reports share one shape: an opening sentence, then each failed address on a line of
+its own (bare, in angle brackets, or followed by a colon), then the server's words about it,
+until the returned message starts.  A Format names the opening and closing lines of one MTA's
+report; scan() does the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bounced.model import Action, Detection, Finding
+from bounced.parse.mime import ADDRESS_RE, Mail, find_reply_code, find_status, normalize_address
+from bounced.parse.original import returned_text_start
+
+# An address that opens a recipient entry: at the start of a line, maybe quoted or bracketed,
+# maybe followed by a colon, "...", or text.
+_ENTRY = re.compile(
+    r"^[ \t]{0,8}(?:RCPT To:|Recipient address:|Original-Recipient:|Failed recipient:|Address:)?[ \t]*"
+    r"[<\"(]?(?P<addr>[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+)[>\")]?"
+    r"(?P<rest>[ \t]*(?::|\.\.\.|\s-\s|$).*)$",
+    re.I,
+)
+_REMOTE = re.compile(
+    r"(?:host|remote (?:host|server)|server|by)\s+\[?([a-z0-9][\w.-]*\.[a-z]{2,}|\d+\.\d+\.\d+\.\d+)\]?(?:\s*\[[\d.:a-f]+\])?\s*(?:said|:|\(|returned)",
+    re.I,
+)
+_COMMAND = re.compile(r"\b(?:after|in reply to(?: end of)?|response to)\s+(RCPT TO|MAIL FROM|DATA|RCPT|MAIL|HELO|EHLO|connect|end of data)", re.I)
+
+
+@dataclass(frozen=True)
+class Format:
+    """One MTA's plain-text report: where the recipient list starts and where it ends."""
+
+    start: re.Pattern[str]
+    end: re.Pattern[str] | None = None
+    action: Action = Action.FAILED
+    entry: re.Pattern[str] = field(default=_ENTRY)
+
+
+@dataclass
+class _Entry:
+    address: str
+    lines: list[str]
+
+
+def scan(text: str, fmt: Format) -> list[Finding]:
+    """The recipients of a plain-text report in ``fmt``, with their diagnostics."""
+    start = fmt.start.search(text)
+    if start is None:
+        return []
+    body = text[start.end():]
+    stop = fmt.end.search(body) if fmt.end else None
+    body = body[: stop.start()] if stop else body[: returned_text_start(body)]
+    entries = _entries(body.split("\n"), fmt.entry)
+    return [_finding(e, fmt.action) for e in entries]
+
+
+def _entries(lines: list[str], entry_re: re.Pattern[str]) -> list[_Entry]:
+    entries: list[_Entry] = []
+    current: _Entry | None = None
+    for line in lines:
+        match = entry_re.match(line)
+        if match is not None:
+            address = normalize_address(match.group("addr"))
+            if current is None or address != current.address:
+                known = next((e for e in entries if e.address == address), None)
+                if known is not None:
+                    current = known
+                else:
+                    current = _Entry(address, [])
+                    entries.append(current)
+                rest = match.group("rest").lstrip(" \t:.").strip()
+                if rest:
+                    current.lines.append(rest)
+                continue
+        if current is not None and line.strip():
+            current.lines.append(line.strip())
+    return entries
+
+
+def _finding(entry: _Entry, action: Action) -> Finding:
+    return finding_from_text(entry.address, " ".join(entry.lines), action)
+
+
+def finding_from_text(address: str, diagnostic: str, action: Action = Action.FAILED) -> Finding:
+    """A Finding for ``address`` whose status, reply code, remote host and command come from text."""
+    diagnostic = " ".join(diagnostic.split())
+    remote = _REMOTE.search(diagnostic)
+    command = _COMMAND.search(diagnostic)
+    return Finding(
+        address=address,
+        action=action,
+        status=find_status(diagnostic),
+        reply_code=find_reply_code(diagnostic),
+        diagnostic=diagnostic,
+        remote_mta=remote.group(1).lower() if remote else None,
+        command=command.group(1).upper() if command else None,
+    )
+
+
+def addresses_in(text: str) -> list[str]:
+    return list(dict.fromkeys(normalize_address(a) for a in ADDRESS_RE.findall(text)))
+
+
+class TextDetector:
+    """A detector for one MTA's plain-text reports: a cheap test on the headers, then its Formats."""
+
+    name = "text"
+    formats: tuple[Format, ...] = ()
+    # Matched against "From: ...\nSubject: ..." of the report; None means any message.
+    sender: re.Pattern[str] | None = None
+
+    def matches(self, mail: Mail) -> bool:
+        if self.sender is None:
+            return True
+        return self.sender.search(f"From: {mail.from_}\nSubject: {mail.subject}") is not None
+
+    def detect(self, mail: Mail) -> Detection:
+        if not self.matches(mail):
+            return Detection(self.name)
+        text = mail.body_text
+        for fmt in self.formats:
+            findings = scan(text, fmt)
+            if findings:
+                return Detection(self.name, tuple(findings))
+        return Detection(self.name)
