@@ -1,15 +1,47 @@
-"""The ``bounced`` command: a click group of thin commands over the library."""
+"""The ``bounced`` command: a click group of thin commands over the library.
+
+Exit status: 0 done; 1 a runtime error (database, configuration, input), one line on stderr;
+2 bad usage or a PATH that does not exist.
+"""
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import click
 
-from bounced.errors import BouncedError
+from bounced import config as config_mod
+from bounced.config import Settings
+from bounced.errors import BouncedError, InputError
 from bounced.intake.files import check_paths, iter_messages
 from bounced.output import table_rows, to_json
 from bounced.parse import parse_message
+
+
+def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--config and --db, turned into a Settings passed as ``settings``; library errors become one line."""
+
+    @click.option("--config", "config_path", envvar=config_mod.CONFIG_ENV, type=click.Path(dir_okay=False),
+                  help=f"configuration file (default {config_mod.DEFAULT_CONFIG} if present)")
+    @click.option("--db", "database", type=click.Path(dir_okay=False), help="SQLite database (overrides the config)")
+    @functools.wraps(func)
+    def wrapper(config_path: str | None, database: str | None, **kwargs: Any) -> Any:
+        try:
+            settings = config_mod.load(config_path)
+            if database:
+                import dataclasses
+
+                settings = dataclasses.replace(settings, database=database)
+            return func(settings=settings, **kwargs)
+        except InputError as exc:
+            raise click.UsageError(str(exc)) from exc
+        except BouncedError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper
 
 
 @click.group()
@@ -21,24 +53,30 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines: one object per message.")
-def parse(paths: tuple[str, ...], as_json: bool) -> None:
+@settings_options
+def parse(settings: Settings, paths: tuple[str, ...], as_json: bool) -> None:
     """Parse bounce messages (files, directories, Maildirs, mboxes, - for stdin); never touches the database.
 
     Exit status: 0 when every input was read (unparseable messages are reported, not fatal),
     2 for bad usage or a PATH that does not exist.
     """
-    try:
-        check_paths(list(paths))
-    except BouncedError as exc:
-        raise click.UsageError(str(exc)) from exc
+    from bounced.correlate import decode_verp
+
+    check_paths(list(paths))
+    secret = settings.verp_secret(create=False)
     out = sys.stdout
     if not as_json:
         out.write("source\tkind\taddress\tstatus\treason\ttype\tdiagnostic\n")
     for source, data in iter_messages(list(paths)):
-        bounce = parse_message(data, source=source)
+        bounce = parse_message(data, source=source, decode_verp=lambda a: decode_verp(a, settings, secret))
         if as_json:
             out.write(to_json(bounce) + "\n")
         else:
             for row in table_rows(bounce):
                 out.write("\t".join(row) + "\n")
     out.flush()
+
+
+from bounced.commands import register_commands  # noqa: E402  (the database commands live apart)
+
+register_commands(cli, settings_options)

@@ -123,3 +123,64 @@ class Bounce:
     detector: str | None = None
     source: str | None = None
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One registered send: a message to one recipient (the unit a VERP token names)."""
+
+    id: int
+    key: str
+    message_id: str | None
+    recipient: str
+    campaign: str | None
+    sent_at: str
+    envelope_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Correlation:
+    """How a bounced recipient was matched to what was sent, and whether it may count."""
+
+    method: str  # verp, envid, message-id, recent, orphan, foreign, forged
+    sent: Sent | None = None
+    verp: str | None = None  # valid, forged, expired, malformed, unsigned, no-secret
+    sent_key: str | None = None  # a valid VERP key not registered yet
+
+    @property
+    def trusted(self) -> bool:
+        return self.sent is not None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One recorded recipient of one report, as policy sees it."""
+
+    address: str
+    kind: str
+    action: str
+    reason: str
+    bounce_type: str
+    event_at: str
+    counts: bool
+    report_key: str
+    sent_id: int | None = None
+    status: str | None = None
+    rule: str | None = None
+    correlation: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What policy makes of an address's history, and why."""
+
+    suppressed: bool
+    rule: str
+    why: str
+    hard: int = 0
+    soft: int = 0
+    complaints: int = 0
+    delays: int = 0
+    last_event_at: str | None = None
+    last_reason: str | None = None
+    suppressed_at: str | None = None

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import replace
 
 from bounced.classify import classify
-from bounced.model import Action, Bounce, Detection, Kind, Recipient
+from bounced.model import Action, Bounce, Detection, Kind, Recipient, VerpInfo
 from bounced.parse.mime import Mail, normalize_address, parse_bytes
 from bounced.parse.original import describe, returned_headers
 from bounced.parse.registry import detectors
@@ -15,12 +17,27 @@ log = logging.getLogger(__name__)
 _DETECTORS = detectors()
 
 
-def parse_message(data: bytes, source: str | None = None) -> Bounce:
-    """Parse one raw message into a Bounce, whatever the bytes are."""
+VerpDecoder = Callable[[str], VerpInfo | None]
+
+
+def parse_message(
+    data: bytes,
+    source: str | None = None,
+    envelope_to: str | None = None,
+    decode_verp: VerpDecoder | None = None,
+) -> Bounce:
+    """Parse one raw message into a Bounce, whatever the bytes are.
+
+    ``envelope_to`` is the SMTP RCPT the report came to, where intake knows it (else the
+    Delivered-To / X-Original-To / To headers say); ``decode_verp`` reads it as our VERP address.
+    """
     if not data.strip():
-        return Bounce(Kind.UNKNOWN, source=source, error="empty message")
+        return Bounce(Kind.UNKNOWN, source=source, envelope_to=envelope_to, error="empty message")
     try:
-        return _parse(data, source)
+        bounce = _parse(data, source, envelope_to)
+        if decode_verp is not None and bounce.envelope_to:
+            bounce = replace(bounce, verp=decode_verp(bounce.envelope_to))
+        return bounce
     # The one catch-all of the parser: malformed mail must yield an answer, not stop the stream.
     # RecursionError comes from deeply nested message/rfc822 parts.
     except (Exception, RecursionError) as exc:  # noqa: BLE001
@@ -28,9 +45,9 @@ def parse_message(data: bytes, source: str | None = None) -> Bounce:
         return Bounce(Kind.UNKNOWN, source=source, error=f"{type(exc).__name__}: {exc}")
 
 
-def _parse(data: bytes, source: str | None) -> Bounce:
+def _parse(data: bytes, source: str | None, envelope_to: str | None) -> Bounce:
     mail = Mail(parse_bytes(data))
-    envelope_to = _envelope_to(mail)
+    envelope_to = envelope_to or _envelope_to(mail)
     detection = _detect(mail)
     if not detection.findings:
         return Bounce(Kind.UNKNOWN, source=source, envelope_to=envelope_to, error=_why_unknown(mail, detection))
@@ -85,7 +102,7 @@ def kind_of(recipients: tuple[Recipient, ...]) -> Kind:
 
 
 def _envelope_to(mail: Mail) -> str | None:
-    for name in ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To"):
+    for name in ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "To"):
         value = normalize_address(mail.header(name))
         if value:
             return value

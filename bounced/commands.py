@@ -1,0 +1,205 @@
+"""The database commands of the CLI: ingest, register, verp, status, suppressed, stats, events, unsuppress, reprocess."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+from tabulate import tabulate
+
+from bounced import verp as verp_mod
+from bounced.config import Settings
+from bounced.errors import BouncedError
+from bounced.intake.files import check_paths, iter_messages
+from bounced.pipeline import Pipeline
+from bounced.reports import reprocess, stats_rows
+from bounced.sending import Sender
+from bounced.store import Store
+
+
+def _emit(rows: list[dict[str, Any]], fmt: str) -> None:
+    if fmt == "json":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False, default=str))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        if rows:
+            writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        click.echo(tabulate(rows, headers="keys") if rows else "(none)")
+
+
+def register_commands(cli: click.Group, settings_options: Callable[..., Any]) -> None:
+    @cli.command()
+    @click.argument("paths", nargs=-1, required=True)
+    @click.option("--progress/--no-progress", default=None, help="a progress bar (default: when stderr is a terminal)")
+    @settings_options
+    def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None) -> None:
+        """Store, parse, correlate and record bounce messages (files, directories, Maildirs, mboxes, -)."""
+        check_paths(list(paths))
+        store = Store(settings.database_path())
+        pipeline = Pipeline(store, settings)
+        counts: dict[str, int] = {}
+        show = sys.stderr.isatty() if progress is None else progress
+        with click.progressbar(iter_messages(list(paths)), label="ingest", file=sys.stderr if show else io.StringIO(),
+                               item_show_func=lambda item: item[0][-40:] if item else "") as bar:
+            for source, data in bar:
+                outcome = pipeline.ingest(data, source)
+                counts[outcome.state] = counts.get(outcome.state, 0) + 1
+        click.echo(", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "no messages")
+
+    @cli.command()
+    @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl", show_default=True)
+    @click.option("--domain", help="bounce domain for the Return-Paths (default: the first configured)")
+    @settings_options
+    def register(settings: Settings, fmt: str, domain: str | None) -> None:
+        """Register sends from stdin (message_id, recipient, campaign, sent_at[, key, envelope_id]); print Return-Paths."""
+        text = sys.stdin.read()
+        if fmt == "csv":
+            rows = list(csv.DictReader(io.StringIO(text)))
+        else:
+            try:
+                rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+            except json.JSONDecodeError as exc:
+                raise click.ClickException(f"stdin: not JSON Lines: {exc}") from exc
+        for i, row in enumerate(rows, 1):
+            if not row.get("recipient") or not row.get("sent_at"):
+                raise click.ClickException(f"row {i}: recipient and sent_at are required")
+        sender = Sender(Store(settings.database_path()), settings)
+        sent = sender.register_many(rows)
+        for s in sent:
+            path = sender.return_path(s.key, domain) if (domain or settings.bounce_domains) else ""
+            click.echo(json.dumps({"key": s.key, "message_id": s.message_id, "recipient": s.recipient, "return_path": path}))
+
+    @cli.group()
+    def verp() -> None:
+        """Encode and decode bounced's VERP return paths."""
+
+    @verp.command("encode")
+    @click.argument("key")
+    @click.option("--domain", help="bounce domain (default: the first configured)")
+    @settings_options
+    def verp_encode(settings: Settings, key: str, domain: str | None) -> None:
+        """The Return-Path for the sent message KEY."""
+        domain = domain or (settings.bounce_domains[0] if settings.bounce_domains else None)
+        if not domain:
+            raise click.UsageError("no --domain and no bounce_domains configured")
+        secret = settings.verp_secret()
+        assert secret is not None
+        click.echo(verp_mod.encode(key, secret, settings.verp_prefix, domain))
+
+    @verp.command("decode")
+    @click.argument("address")
+    @settings_options
+    def verp_decode(settings: Settings, address: str) -> None:
+        """Decode ADDRESS; exit 1 if it is not a valid VERP address of ours."""
+        info = verp_mod.decode(address, settings.verp_secret(create=False), settings.verp_prefix, settings.verp_max_age_days)
+        if info is None:
+            raise click.ClickException(f"{address}: not a VERP address of ours (prefix {settings.verp_prefix!r})")
+        click.echo(json.dumps({"message": info.message, "recipient": info.recipient, "valid": info.valid,
+                               "signed": info.signed, "problem": info.problem}))
+        if not info.valid:
+            sys.exit(1)
+
+    @cli.command()
+    @click.argument("address")
+    @click.option("--json", "as_json", is_flag=True)
+    @settings_options
+    def status(settings: Settings, address: str, as_json: bool) -> None:
+        """An address's state, the rule that fired, and its events."""
+        store = Store(settings.database_path())
+        from bounced.parse.mime import normalize_address
+
+        address = normalize_address(address) or address
+        state = store.address_state(address)
+        events = store.query(
+            "SELECT event_at, kind, reason, bounce_type, status, correlation, counts, storm, rule FROM events"
+            " WHERE address = ? ORDER BY event_at, id", [address])
+        audit = store.query("SELECT at, action, why, actor FROM audit WHERE address = ? ORDER BY id", [address])
+        if as_json:
+            click.echo(json.dumps({"address": address, "state": state, "events": events, "audit": audit}, default=str))
+            return
+        if state is None:
+            click.echo(f"{address}: no events")
+            return
+        click.echo(f"{address}: {state['state']} (rule {state['rule']}): {state['why']}")
+        _emit(events, "table")
+        if audit:
+            click.echo()
+            _emit(audit, "table")
+
+    @cli.command()
+    @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+    @settings_options
+    def suppressed(settings: Settings, fmt: str) -> None:
+        """Suppressed addresses, with the rule and why."""
+        _emit(Store(settings.database_path()).query("SELECT * FROM suppressed"), fmt)
+
+    @cli.command()
+    @click.option("--campaign")
+    @click.option("--since", help="ISO date: sends on or after it")
+    @click.option("--json", "as_json", is_flag=True)
+    @settings_options
+    def stats(settings: Settings, campaign: str | None, since: str | None, as_json: bool) -> None:
+        """Sent, hard, soft and complaints per campaign, with hard- and soft-bounce rates."""
+        _emit(stats_rows(Store(settings.database_path()), campaign, since), "json" if as_json else "table")
+
+    @cli.command()
+    @click.option("--since", help="ISO date: events received on or after it")
+    @click.option("--reason")
+    @click.option("--address")
+    @click.option("--limit", type=int, default=100, show_default=True)
+    @click.option("--json", "as_json", is_flag=True)
+    @settings_options
+    def events(settings: Settings, since: str | None, reason: str | None, address: str | None, limit: int, as_json: bool) -> None:
+        """Recorded bounce events, newest first."""
+        where, params = ["1"], []
+        for column, value, op in (("received_at", since, ">="), ("reason", reason, "="), ("address", address, "=")):
+            if value:
+                where.append(f"{column} {op} ?")
+                params.append(value)
+        rows = Store(settings.database_path()).query(
+            "SELECT received_at, address, kind, reason, bounce_type, status, reply_code, correlation, counts, campaign"
+            f" FROM events WHERE {' AND '.join(where)} ORDER BY received_at DESC, id DESC LIMIT ?", [*params, limit])
+        _emit(rows, "json" if as_json else "table")
+
+    @cli.command()
+    @click.argument("address")
+    @click.option("--why", required=True, help="why the suppression is lifted (kept in the audit trail)")
+    @settings_options
+    def unsuppress(settings: Settings, address: str, why: str) -> None:
+        """Lift an address's suppression; only events after now count against it."""
+        store = Store(settings.database_path())
+        state = store.address_state(address)
+        if state is None or state["state"] != "suppressed":
+            raise click.ClickException(f"{address}: not suppressed")
+        import getpass
+
+        store.add_audit(address, "unsuppress", why, getpass.getuser())
+        Pipeline(store, settings).apply_policy([address])
+        click.echo(f"{address}: {store.address_state(address)['state']}")
+
+    @cli.command("reprocess")
+    @click.option("--all", "which", flag_value="all", help="every stored message")
+    @click.option("--failed", "which", flag_value="failed", default=True, help="messages that failed (default)")
+    @click.option("--orphans", "which", flag_value="orphans", help="messages whose bounces matched no send")
+    @click.option("--dry-run", is_flag=True, help="show what would change; write nothing")
+    @settings_options
+    def reprocess_cmd(settings: Settings, which: str, dry_run: bool) -> None:
+        """Re-parse stored raw messages (after an upgrade or a rule change) and re-derive events and states."""
+        try:
+            result = reprocess(settings, which, dry_run)
+        except BouncedError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"{result.messages} message(s) reprocessed; {len(result.changed)} address state(s) "
+                   f"{'would change' if dry_run else 'changed'}")
+        for address, before, after in result.changed:
+            click.echo(f"  {address}: {before} -> {after}")

@@ -1,0 +1,146 @@
+"""Settings: one declarative table (name, default, help) -> a frozen Settings, from TOML and BOUNCED_* variables."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bounced.errors import ConfigError
+
+DEFAULT_CONFIG = "/etc/bounced/bounced.toml"
+CONFIG_ENV = "BOUNCED_CONFIG"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("database", "bounced.db", "SQLite file; relative paths are under $STATE_DIRECTORY when systemd sets it"),
+    Setting("bounce_domains", [], "domains whose addresses bounced owns; empty takes every domain (loopback only)"),
+    Setting("verp_prefix", "bounces", "local-part prefix of VERP return paths: <prefix>+<token>@<bounce domain>"),
+    Setting("verp_secret_file", "", "file holding the VERP HMAC secret; default: the systemd credential 'verp-secret', else <database>.secret"),
+    Setting("verp_max_age_days", 90, "days after the send day that a VERP token is still honoured"),
+    Setting("soft_limit", 3, "soft bounces, with no success between, that suppress an address"),
+    Setting("soft_window_days", 21, "the window, in days, in which soft_limit soft bounces must fall"),
+    Setting("correlate_window_days", 14, "how far back a bounce without a Message-ID may match a recipient's latest send"),
+    Setting("storm_threshold", 20, "policy/reputation rejections from one recipient domain that make a storm"),
+    Setting("storm_window_minutes", 60, "the window in which storm_threshold rejections make a storm"),
+    Setting("suppress_complaints", True, "suppress addresses whose owners complained (ARF feedback)"),
+    Setting("count_orphans", False, "let bounces that match no registered send (and name no unknown Message-ID) count"),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database: str = "bounced.db"
+    bounce_domains: tuple[str, ...] = ()
+    verp_prefix: str = "bounces"
+    verp_secret_file: str = ""
+    verp_max_age_days: int = 90
+    soft_limit: int = 3
+    soft_window_days: int = 21
+    correlate_window_days: int = 14
+    storm_threshold: int = 20
+    storm_window_minutes: int = 60
+    suppress_complaints: bool = True
+    count_orphans: bool = False
+    config_path: str | None = None
+
+    def database_path(self) -> Path:
+        path = Path(self.database)
+        state = os.environ.get("STATE_DIRECTORY")
+        if not path.is_absolute() and state:
+            return Path(state.split(":")[0]) / path
+        return path
+
+    def verp_secret(self, create: bool = True) -> bytes | None:
+        """The VERP signing secret: a file, a systemd credential, or one made beside the database.
+
+        With ``create=False`` a missing default secret gives None (``bounced parse`` writes nothing)."""
+        if self.verp_secret_file:
+            return _read_secret(Path(self.verp_secret_file), "verp_secret_file")
+        creds = os.environ.get("CREDENTIALS_DIRECTORY")
+        if creds and (Path(creds) / "verp-secret").exists():
+            return _read_secret(Path(creds) / "verp-secret", "verp_secret_file")
+        path = self.database_path().with_name(self.database_path().name + ".secret")
+        if not path.exists():
+            if not create:
+                return None
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32) + "\n")
+        return _read_secret(path, "verp_secret_file")
+
+
+def _read_secret(path: Path, key: str) -> bytes:
+    try:
+        value = path.read_bytes().strip()
+    except OSError as exc:
+        raise ConfigError(f"{key}: cannot read {path}: {exc.strerror}") from exc
+    if len(value) < 16:
+        raise ConfigError(f"{key}: the secret in {path} is shorter than 16 bytes")
+    return value
+
+
+def _coerce(name: str, value: Any) -> Any:
+    default = _BY_NAME[name].default
+    if isinstance(default, bool):
+        if isinstance(value, str) and value.lower() in ("1", "true", "yes", "0", "false", "no"):
+            return value.lower() in ("1", "true", "yes")
+        if not isinstance(value, bool):
+            raise ConfigError(f"{name}: expected true or false, got {value!r}")
+        return value
+    if isinstance(default, int):
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(f"{name}: expected a whole number, got {value!r}")
+        return value
+    if isinstance(default, list):
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{name}: expected a list of strings, got {value!r}")
+        return tuple(v.lower() for v in value)
+    if not isinstance(value, str):
+        raise ConfigError(f"{name}: expected a string, got {value!r}")
+    return value
+
+
+def load(path: str | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """Settings from the TOML file (explicit path, $BOUNCED_CONFIG, or the default if present) and BOUNCED_* variables."""
+    env = os.environ if environ is None else environ
+    explicit = path or env.get(CONFIG_ENV)
+    values: dict[str, Any] = {}
+    config_path = None
+    candidate = Path(explicit or DEFAULT_CONFIG)
+    if explicit or candidate.exists():
+        config_path = str(candidate)
+        try:
+            data = tomllib.loads(candidate.read_text())
+        except FileNotFoundError as exc:
+            raise ConfigError(f"config: {candidate}: no such file") from exc
+        except OSError as exc:
+            raise ConfigError(f"config: {candidate}: {exc.strerror}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config: {candidate}: invalid TOML: {exc}") from exc
+        for key, value in data.items():
+            if key not in _BY_NAME:
+                raise ConfigError(f"{key}: unknown setting in {candidate}")
+            values[key] = _coerce(key, value)
+    for setting in SETTINGS:
+        var = "BOUNCED_" + setting.name.upper()
+        if var in env:
+            values[setting.name] = _coerce(setting.name, env[var])
+    return dataclasses.replace(Settings(), config_path=config_path, **values)

@@ -1,0 +1,179 @@
+"""Ingest: store the raw message, parse, correlate, record events, apply policy.
+
+The raw message is committed before anything else happens to it; a failure after that leaves
+it stored with state ``failed`` and its traceback, for ``bounced reprocess --failed``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import traceback
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.parser import BytesHeaderParser
+from email import policy as email_policy
+from typing import Any
+
+from bounced import policy
+from bounced.config import Settings
+from bounced.correlate import correlate, decode_verp
+from bounced.errors import StoreError
+from bounced.model import Bounce, Kind
+from bounced.parse import parse_message
+from bounced.schema import POLICY_REASONS
+from bounced.store import Store, now
+
+log = logging.getLogger(__name__)
+_HEADERS = BytesHeaderParser(policy=email_policy.compat32)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one message."""
+
+    raw_id: int
+    state: str  # parsed, unknown, failed, duplicate
+    kind: str | None = None
+    events: int = 0
+    error: str | None = None
+    duplicate: bool = False
+
+
+class Pipeline:
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self.secret = settings.verp_secret()
+
+    def ingest(self, data: bytes, source: str, mail_from: str | None = None, rcpt_to: str | None = None) -> Outcome:
+        """Store durably (StoreError propagates: the caller must not acknowledge), then process."""
+        raw_id, duplicate = self.store.store_raw(data, source, mail_from, rcpt_to)
+        if duplicate:
+            log.info("%s: already stored as raw message %s", source, raw_id)
+            return Outcome(raw_id, "duplicate", duplicate=True)
+        return self.process(raw_id)
+
+    def process(self, raw_id: int) -> Outcome:
+        """Parse a stored message and (re-)derive its events and the states of the addresses they touch."""
+        row = self.store.raw(raw_id)
+        try:
+            return self._process(row)
+        except StoreError:
+            raise
+        # The outermost per-message loop: anything else is a bug on this input; keep it and go on.
+        except Exception as exc:  # noqa: BLE001
+            log.exception("raw message %s (%s) failed", raw_id, row["source"])
+            self.store.mark_raw(raw_id, state="failed", error=traceback.format_exc(), parsed_at=now())
+            return Outcome(raw_id, "failed", error=f"{type(exc).__name__}: {exc}")
+
+    def _process(self, row: dict[str, Any]) -> Outcome:
+        raw_id = row["id"]
+        bounce = parse_message(
+            row["raw"], source=row["source"], envelope_to=row["rcpt_to"],
+            decode_verp=lambda address: decode_verp(address, self.settings, self.secret),
+        )
+        report_key = _report_key(row["raw"])
+        earlier = self.store.query(
+            "SELECT id FROM raw_messages WHERE report_key = ? AND id < ? ORDER BY id LIMIT 1", [report_key, raw_id]
+        )
+        if earlier:  # the same report delivered twice: keep the copy, count it once
+            self.store.mark_raw(raw_id, state="duplicate", report_key=report_key, duplicate_of=earlier[0]["id"],
+                                kind=bounce.kind.value, parsed_at=now())
+            return Outcome(raw_id, "duplicate", bounce.kind.value, duplicate=True)
+        events = self._events(bounce, raw_id, report_key, row["received_at"])
+        changed = self.store.replace_events(raw_id, report_key, events)
+        changed += self._storm_guard(events)
+        self.apply_policy(list(dict.fromkeys(changed)))
+        state = "unknown" if bounce.kind is Kind.UNKNOWN else "parsed"
+        self.store.mark_raw(raw_id, state=state, kind=bounce.kind.value, detector=bounce.detector,
+                            error=bounce.error, report_key=report_key, parsed_at=now())
+        log.info("raw %s %s: %s, %d event(s)", raw_id, row["source"], bounce.kind.value, len(events))
+        return Outcome(raw_id, state, bounce.kind.value, len(events), bounce.error)
+
+    def _events(self, bounce: Bounce, raw_id: int, report_key: str, received_at: str) -> list[dict[str, Any]]:
+        rows = []
+        for recipient in bounce.recipients:
+            match = correlate(bounce, recipient, self.store, self.settings, received_at)
+            sent = match.sent
+            counts = sent is not None or (match.method == "orphan" and match.verp is None and self.settings.count_orphans)
+            event_at = sent.sent_at if sent else (_utc(bounce.arrival_date) or received_at)
+            rows.append({
+                "raw_id": raw_id, "report_key": report_key, "address": recipient.address,
+                "domain": recipient.address.rpartition("@")[2], "kind": bounce.kind.value,
+                "action": recipient.action.value, "status": recipient.status, "reply_code": recipient.reply_code,
+                "reason": recipient.reason, "bounce_type": recipient.bounce_type.value,
+                "diagnostic": recipient.diagnostic, "remote_mta": recipient.remote_mta, "rule": recipient.rule,
+                "sent_id": sent.id if sent else None, "sent_key": match.sent_key or (sent.key if sent else None),
+                "campaign": sent.campaign if sent else None, "message_id": bounce.original.message_id,
+                "correlation": match.method, "verp": match.verp, "storm": 0, "counts": int(counts),
+                "event_at": event_at, "received_at": received_at, "feedback_type": recipient.feedback_type,
+            })
+        return rows
+
+    def _storm_guard(self, events: list[dict[str, Any]]) -> list[str]:
+        """Many policy/reputation rejections from one domain: the sender's problem; they count for no one."""
+        domains = {e["domain"] for e in events if e["reason"] in POLICY_REASONS}
+        touched: list[str] = []
+        marks = ", ".join("?" for _ in POLICY_REASONS)
+        for domain in domains:
+            since = (datetime.now(UTC) - timedelta(minutes=self.settings.storm_window_minutes)).isoformat(timespec="seconds")
+            rows = self.store.query(
+                f"SELECT address, received_at, reason FROM events WHERE domain = ? AND reason IN ({marks}) AND received_at >= ?",
+                [domain, *POLICY_REASONS, since],
+            )
+            if len(rows) < self.settings.storm_threshold:
+                continue
+            first = min(r["received_at"] for r in rows)
+            with self.store.transaction():
+                self.store.conn.execute(
+                    f"UPDATE events SET storm = 1 WHERE domain = ? AND reason IN ({marks}) AND received_at >= ?",
+                    (domain, *POLICY_REASONS, first),
+                )
+                self.store.conn.execute(
+                    "INSERT INTO storms (domain, first_at, last_at, count, reasons) VALUES (?, ?, ?, ?, ?)"
+                    " ON CONFLICT(domain, first_at) DO UPDATE SET last_at = excluded.last_at, count = excluded.count,"
+                    " reasons = excluded.reasons",
+                    (domain, first, max(r["received_at"] for r in rows), len(rows),
+                     ",".join(sorted({r["reason"] for r in rows}))),
+                )
+            log.warning("storm guard: %d policy rejections from %s since %s; not counted", len(rows), domain, first)
+            touched += [r["address"] for r in rows]
+        return touched
+
+    def apply_policy(self, addresses: list[str]) -> None:
+        for address in addresses:
+            history = self.store.history(address)
+            decision = policy.decide(history, self.settings, self.store.last_unsuppress(address))
+            before = self.store.address_state(address)
+            state = "suppressed" if decision.suppressed else "active"
+            audit = None
+            if (before or {}).get("state", "active") != state:
+                audit = ("suppress" if decision.suppressed else "reactivate", decision.why)
+            self.store.save_state(address, {
+                "state": state, "hard": decision.hard, "soft": decision.soft, "complaints": decision.complaints,
+                "delays": decision.delays, "last_event_at": decision.last_event_at, "last_reason": decision.last_reason,
+                "suppressed_at": decision.suppressed_at, "rule": decision.rule, "why": decision.why,
+            }, audit)
+
+
+def _report_key(raw: bytes) -> str:
+    """A report's natural key: its Message-ID and body.  Copies delivered twice differ only in the
+    transport headers above them (Received, Delivered-To), so they share the key."""
+    headers = _HEADERS.parsebytes(raw[:65536])
+    message_id = " ".join(str(headers.get("Message-ID", "")).split())
+    normal = raw.replace(b"\r\n", b"\n")
+    body = normal.split(b"\n\n", 1)[1] if b"\n\n" in normal else normal
+    return hashlib.sha256(message_id.encode("utf-8", "replace") + b"\0" + body).hexdigest()
+
+
+def _utc(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,85 @@
+"""Questions asked of the store: campaign statistics, and reprocessing with a before/after comparison."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bounced.config import Settings
+from bounced.pipeline import Pipeline
+from bounced.store import Store
+
+
+def stats_rows(store: Store, campaign: str | None = None, since: str | None = None) -> list[dict[str, Any]]:
+    where, params = ["1"], []
+    if campaign:
+        where.append("s.campaign = ?")
+        params.append(campaign)
+    if since:
+        where.append("s.sent_at >= ?")
+        params.append(since)
+    rows = store.query(
+        f"""
+        SELECT s.campaign,
+               COUNT(*) AS sent,
+               SUM(EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.bounce_type = 'hard')) AS hard,
+               SUM(EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.bounce_type = 'soft')
+                   AND NOT EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.bounce_type = 'hard')) AS soft,
+               SUM(EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.kind = 'feedback')) AS complaints
+        FROM sent s WHERE {' AND '.join(where)} GROUP BY s.campaign ORDER BY s.campaign
+        """,
+        params,
+    )
+    for row in rows:
+        row["hard_rate"] = round(row["hard"] / row["sent"], 4) if row["sent"] else 0.0
+        row["soft_rate"] = round(row["soft"] / row["sent"], 4) if row["sent"] else 0.0
+    return rows
+
+
+@dataclass(frozen=True)
+class Reprocessed:
+    messages: int
+    changed: list[tuple[str, str, str]]
+
+
+_WHERE = {
+    "all": "1",
+    "failed": "state = 'failed'",
+    "orphans": "id IN (SELECT raw_id FROM events WHERE correlation IN ('orphan', 'foreign'))",
+}
+
+
+def reprocess(settings: Settings, which: str, dry_run: bool = False) -> Reprocessed:
+    """Re-run the pipeline over stored messages; with dry_run, on a copy of the database."""
+    path = settings.database_path()
+    if dry_run:
+        tmpdir = tempfile.mkdtemp(prefix="bounced-dry-run-")
+        copy = Path(tmpdir) / "copy.db"
+        src = sqlite3.connect(path)
+        dst = sqlite3.connect(copy)
+        src.backup(dst)
+        src.close()
+        dst.close()
+        try:
+            return _reprocess(Store(path), Store(copy), dataclasses.replace(settings, database=str(copy)), which)
+        finally:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+    store = Store(path)
+    return _reprocess(store, store, settings, which)
+
+
+def _reprocess(original: Store, target: Store, settings: Settings, which: str) -> Reprocessed:
+    before = {r["address"]: r["state"] for r in original.query("SELECT address, state FROM addresses")}
+    pipeline = Pipeline(target, settings)
+    ids = target.raw_ids(_WHERE[which])
+    for raw_id in ids:
+        pipeline.process(raw_id)
+    after = {r["address"]: r["state"] for r in target.query("SELECT address, state FROM addresses")}
+    changed = [(a, before.get(a, "none"), after.get(a, "none")) for a in sorted(set(before) | set(after))
+               if before.get(a, "none") != after.get(a, "none")]
+    return Reprocessed(len(ids), changed)

@@ -1,0 +1,111 @@
+"""The database schema as a sqlite-utils Migrations set: safe to re-apply, one function per version."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("bounced")
+POLICY_REASONS = ("blocked", "spamdetected", "policyviolation", "badreputation", "authfailure")
+
+
+@MIGRATIONS()
+def m001_initial(db: Database) -> None:
+    db["raw_messages"].create(
+        {
+            "id": int, "sha256": str, "raw": bytes, "size": int, "source": str, "mail_from": str,
+            "rcpt_to": str, "received_at": str, "report_key": str, "state": str, "kind": str,
+            "detector": str, "error": str, "parsed_at": str, "duplicate_of": int,
+        },
+        pk="id",
+        not_null={"sha256", "raw", "received_at", "state"},
+    )
+    db["raw_messages"].create_index(["sha256"], unique=True)
+    db["raw_messages"].create_index(["state"])
+    db["raw_messages"].create_index(["report_key"])
+    db["sent"].create(
+        {
+            "id": int, "key": str, "message_id": str, "recipient": str, "campaign": str,
+            "sent_at": str, "envelope_id": str, "registered_at": str,
+        },
+        pk="id",
+        not_null={"key", "recipient", "sent_at"},
+    )
+    db["sent"].create_index(["key"], unique=True)
+    db["sent"].create_index(["message_id", "recipient"], unique=True)
+    db["sent"].create_index(["recipient", "sent_at"])
+    db["sent"].create_index(["envelope_id"])
+    db["sent"].create_index(["campaign"])
+    db["events"].create(
+        {
+            "id": int, "raw_id": int, "report_key": str, "address": str, "domain": str, "kind": str,
+            "action": str, "status": str, "reply_code": int, "reason": str, "bounce_type": str,
+            "diagnostic": str, "remote_mta": str, "rule": str, "sent_id": int, "sent_key": str,
+            "campaign": str, "message_id": str, "correlation": str, "verp": str, "storm": int,
+            "counts": int, "event_at": str, "received_at": str, "feedback_type": str,
+        },
+        pk="id",
+        foreign_keys=[("raw_id", "raw_messages", "id")],
+        not_null={"raw_id", "report_key", "address", "kind", "event_at"},
+    )
+    db["events"].create_index(["report_key", "address"], unique=True)
+    db["events"].create_index(["address", "event_at"])
+    db["events"].create_index(["domain", "received_at"])
+    db["events"].create_index(["correlation"])
+    db["events"].create_index(["sent_id"])
+    db["events"].create_index(["raw_id"])
+    db["addresses"].create(
+        {
+            "address": str, "state": str, "hard": int, "soft": int, "complaints": int, "delays": int,
+            "last_event_at": str, "last_reason": str, "suppressed_at": str, "rule": str, "why": str,
+            "updated_at": str,
+        },
+        pk="address",
+    )
+    db["addresses"].create_index(["state"])
+    db["audit"].create(
+        {"id": int, "at": str, "address": str, "action": str, "why": str, "actor": str},
+        pk="id",
+    )
+    db["audit"].create_index(["address"])
+    db["storms"].create(
+        {"domain": str, "first_at": str, "last_at": str, "count": int, "reasons": str},
+        pk=("domain", "first_at"),
+    )
+    db["checkpoints"].create({"mailbox": str, "uidvalidity": int, "last_uid": int, "updated_at": str}, pk="mailbox")
+    _views(db)
+
+
+def _views(db: Database) -> None:
+    db.create_view(
+        "campaign_rates",
+        """
+        SELECT s.campaign,
+               COUNT(*) AS sent,
+               SUM(EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.bounce_type = 'hard')) AS hard,
+               SUM(EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.bounce_type = 'soft')
+                   AND NOT EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.bounce_type = 'hard')) AS soft,
+               SUM(EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.kind = 'feedback')) AS complaints
+        FROM sent s GROUP BY s.campaign
+        """,
+        replace=True,
+    )
+    db.create_view(
+        "suppressed",
+        "SELECT address, suppressed_at, rule, why, last_reason FROM addresses WHERE state = 'suppressed' ORDER BY suppressed_at",
+        replace=True,
+    )
+    db.create_view(
+        "bounces_per_day",
+        "SELECT substr(received_at, 1, 10) AS day, kind, bounce_type, COUNT(*) AS events FROM events GROUP BY day, kind, bounce_type",
+        replace=True,
+    )
+    db.create_view(
+        "bounces_per_reason",
+        "SELECT reason, bounce_type, COUNT(*) AS events, COUNT(DISTINCT address) AS addresses FROM events GROUP BY reason, bounce_type ORDER BY events DESC",
+        replace=True,
+    )
+
+
+def apply(db: Database) -> None:
+    MIGRATIONS.apply(db)

@@ -1,0 +1,82 @@
+"""The sending application's side: register what was sent and get the VERP Return-Path to send it with.
+
+    from bounced.sending import Sender
+    sender = Sender.from_config()            # reads /etc/bounced/bounced.toml or $BOUNCED_CONFIG
+    return_path = sender.register("<msg-1@example.com>", "user@example.org", campaign="news-11")
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bounced import config, verp
+from bounced.config import Settings
+from bounced.errors import ConfigError
+from bounced.pipeline import Pipeline
+from bounced.store import Store
+
+
+class Sender:
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self._secret = settings.verp_secret()
+
+    @classmethod
+    def from_config(cls, path: str | None = None) -> Sender:
+        settings = config.load(path)
+        return cls(Store(settings.database_path()), settings)
+
+    def return_path(self, key: str, domain: str | None = None, day: int | None = None) -> str:
+        domain = domain or (self.settings.bounce_domains[0] if self.settings.bounce_domains else None)
+        if not domain:
+            raise ConfigError("bounce_domains: no bounce domain configured to build a Return-Path with")
+        assert self._secret is not None
+        return verp.encode(key, self._secret, self.settings.verp_prefix, domain, day)
+
+    def register(
+        self,
+        message_id: str | None,
+        recipient: str,
+        campaign: str | None = None,
+        sent_at: datetime | str | None = None,
+        envelope_id: str | None = None,
+        domain: str | None = None,
+    ) -> str:
+        """Record one send and return the Return-Path (VERP) to send it with."""
+        when = sent_at or datetime.now(UTC)
+        when_text = when.isoformat(timespec="seconds") if isinstance(when, datetime) else when
+        day = int(datetime.fromisoformat(when_text).timestamp() // 86400)
+        (sent,) = self.register_many([{
+            "message_id": message_id, "recipient": recipient, "campaign": campaign,
+            "sent_at": when_text, "envelope_id": envelope_id,
+        }])
+        return self.return_path(sent.key, domain, day)
+
+    def register_many(self, rows: list[dict]) -> list:
+        """Register sends (dicts with message_id, recipient, campaign, sent_at, key?, envelope_id?);
+        bounces that arrived before them are correlated again."""
+        sent = self.store.register(rows)
+        retry_orphans(self.store, self.settings, [s.key for s in sent], [s.message_id for s in sent if s.message_id])
+        return sent
+
+
+def retry_orphans(store: Store, settings: Settings, keys: list[str], message_ids: list[str]) -> int:
+    """Re-process stored reports whose events were orphans or foreign and name one of these sends."""
+    if not keys and not message_ids:
+        return 0
+    ids: set[int] = set()
+    for chunk_start in range(0, max(len(keys), len(message_ids)), 500):
+        k = keys[chunk_start : chunk_start + 500]
+        m = message_ids[chunk_start : chunk_start + 500]
+        rows = store.query(
+            "SELECT DISTINCT raw_id FROM events WHERE correlation IN ('orphan', 'foreign') AND "
+            f"(sent_key IN ({','.join('?' * len(k)) or 'NULL'}) OR message_id IN ({','.join('?' * len(m)) or 'NULL'}))",
+            [*k, *m],
+        )
+        ids.update(r["raw_id"] for r in rows)
+    if ids:
+        pipeline = Pipeline(store, settings)
+        for raw_id in sorted(ids):
+            pipeline.process(raw_id)
+    return len(ids)

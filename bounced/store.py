@@ -1,0 +1,221 @@
+"""The SQLite record (sqlite-utils): raw messages byte for byte, sends, events, address states, audit.
+
+WAL, a busy timeout, synchronous=FULL (a stored message survives a power cut before we answer
+250), the schema as migrations.  SQLite errors become StoreError with the reason in words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from bounced import schema
+from bounced.errors import StoreError
+from bounced.model import Event, Sent
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _store_error(exc: sqlite3.Error, path: str) -> StoreError:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return StoreError(f"{path}: database is locked by another process (waited {BUSY_TIMEOUT_MS // 1000} s)")
+    if "full" in text:
+        return StoreError(f"{path}: disk full: {text}")
+    if "readonly" in text or "unable to open" in text:
+        return StoreError(f"{path}: cannot write the database: {text}")
+    return StoreError(f"{path}: {text}")
+
+
+class Store:
+    """One connection to the bounced database.  Not shared between threads."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self.db = Database(conn)
+            schema.apply(self.db)
+        except (sqlite3.Error, OSError) as exc:
+            raise _store_error(exc, self.path) if isinstance(exc, sqlite3.Error) else StoreError(f"{self.path}: {exc}") from exc
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE .. COMMIT, with SQLite errors turned into StoreError."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self.path) from exc
+        try:
+            yield
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise _store_error(exc, self.path) from exc
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        try:
+            self.conn.execute("ROLLBACK")
+        except sqlite3.Error:  # no transaction left to roll back (SQLite already did)
+            pass
+
+    def query(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        try:
+            return list(self.db.query(sql, list(params)))
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self.path) from exc
+
+    # -- raw messages -----------------------------------------------------------------------
+
+    def store_raw(self, data: bytes, source: str, mail_from: str | None = None, rcpt_to: str | None = None) -> tuple[int, bool]:
+        """Keep a raw message durably; (id, True) if these exact bytes were already stored."""
+        digest = hashlib.sha256(data).hexdigest()
+        with self.transaction():
+            row = self.conn.execute("SELECT id FROM raw_messages WHERE sha256 = ?", (digest,)).fetchone()
+            if row:
+                return row[0], True
+            cur = self.conn.execute(
+                "INSERT INTO raw_messages (sha256, raw, size, source, mail_from, rcpt_to, received_at, state)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, 'stored')",
+                (digest, data, len(data), source, mail_from, rcpt_to, now()),
+            )
+            return int(cur.lastrowid or 0), False
+
+    def raw(self, raw_id: int) -> dict[str, Any]:
+        rows = self.query("SELECT * FROM raw_messages WHERE id = ?", [raw_id])
+        if not rows:
+            raise StoreError(f"no raw message {raw_id}")
+        return rows[0]
+
+    def mark_raw(self, raw_id: int, **fields: Any) -> None:
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        with self.transaction():
+            self.conn.execute(f"UPDATE raw_messages SET {sets} WHERE id = ?", (*fields.values(), raw_id))
+
+    def raw_ids(self, where: str = "1", params: Iterable[Any] = ()) -> list[int]:
+        return [r["id"] for r in self.query(f"SELECT id FROM raw_messages WHERE {where} ORDER BY id", params)]
+
+    # -- sends ------------------------------------------------------------------------------
+
+    def register(self, rows: Iterable[dict[str, Any]]) -> list[Sent]:
+        """Upsert sends on their natural key (message id, recipient); a key is made where none is given."""
+        out: list[Sent] = []
+        with self.transaction():
+            for row in rows:
+                recipient = row["recipient"]
+                message_id = row.get("message_id") or None
+                existing = None
+                if message_id:
+                    existing = self.conn.execute(
+                        "SELECT key FROM sent WHERE message_id = ? AND recipient = ?", (message_id, recipient)
+                    ).fetchone()
+                key = row.get("key") or (existing[0] if existing else secrets.token_hex(6))
+                self.conn.execute(
+                    "INSERT INTO sent (key, message_id, recipient, campaign, sent_at, envelope_id, registered_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT(key) DO UPDATE SET message_id = excluded.message_id, recipient = excluded.recipient,"
+                    " campaign = excluded.campaign, sent_at = excluded.sent_at, envelope_id = excluded.envelope_id",
+                    (key, message_id, recipient, row.get("campaign"), row["sent_at"], row.get("envelope_id"), now()),
+                )
+                found = self.sent_by("key", key)
+                assert found is not None
+                out.append(found)
+        return out
+
+    def sent_by(self, column: str, value: str) -> Sent | None:
+        assert column in ("key", "envelope_id", "id")
+        rows = self.query(f"SELECT * FROM sent WHERE {column} = ? ORDER BY sent_at DESC LIMIT 1", [value])
+        return _sent(rows[0]) if rows else None
+
+    def sent_for_message(self, message_id: str) -> list[Sent]:
+        return [_sent(r) for r in self.query("SELECT * FROM sent WHERE message_id = ? ORDER BY id", [message_id])]
+
+    def latest_sent_to(self, recipient: str, before: str, after: str) -> Sent | None:
+        rows = self.query(
+            "SELECT * FROM sent WHERE recipient = ? AND sent_at <= ? AND sent_at >= ? ORDER BY sent_at DESC LIMIT 1",
+            [recipient, before, after],
+        )
+        return _sent(rows[0]) if rows else None
+
+    # -- events and states --------------------------------------------------------------------
+
+    def replace_events(self, raw_id: int, report_key: str, rows: list[dict[str, Any]]) -> list[str]:
+        """The report's events, replacing what an earlier parse of the same report recorded.
+
+        Returns the addresses whose history changed (old and new)."""
+        with self.transaction():
+            old = [r[0] for r in self.conn.execute("SELECT address FROM events WHERE report_key = ?", (report_key,))]
+            self.conn.execute("DELETE FROM events WHERE report_key = ?", (report_key,))
+            for row in rows:
+                cols = ", ".join(row)
+                self.conn.execute(
+                    f"INSERT INTO events ({cols}) VALUES ({', '.join('?' for _ in row)})"
+                    " ON CONFLICT(report_key, address) DO NOTHING",
+                    tuple(row.values()),
+                )
+        return list(dict.fromkeys(old + [r["address"] for r in rows]))
+
+    def history(self, address: str) -> list[Event]:
+        rows = self.query("SELECT * FROM events WHERE address = ? ORDER BY event_at, id", [address])
+        return [
+            Event(
+                address=r["address"], kind=r["kind"], action=r["action"], reason=r["reason"],
+                bounce_type=r["bounce_type"], event_at=r["event_at"], counts=bool(r["counts"]) and not r["storm"],
+                report_key=r["report_key"], sent_id=r["sent_id"], status=r["status"], rule=r["rule"],
+                correlation=r["correlation"],
+            )
+            for r in rows
+        ]
+
+    def last_unsuppress(self, address: str) -> str | None:
+        rows = self.query("SELECT max(at) AS at FROM audit WHERE address = ? AND action = 'unsuppress'", [address])
+        return rows[0]["at"] if rows else None
+
+    def address_state(self, address: str) -> dict[str, Any] | None:
+        rows = self.query("SELECT * FROM addresses WHERE address = ?", [address])
+        return rows[0] if rows else None
+
+    def save_state(self, address: str, state: dict[str, Any], audit: tuple[str, str] | None = None) -> None:
+        with self.transaction():
+            self.db["addresses"].upsert({"address": address, **state, "updated_at": now()}, pk="address")
+            if audit is not None:
+                self.db["audit"].insert({"at": now(), "address": address, "action": audit[0], "why": audit[1], "actor": "bounced"})
+
+    def add_audit(self, address: str, action: str, why: str, actor: str) -> None:
+        with self.transaction():
+            self.db["audit"].insert({"at": now(), "address": address, "action": action, "why": why, "actor": actor})
+
+
+def _sent(row: dict[str, Any]) -> Sent:
+    return Sent(
+        id=row["id"], key=row["key"], message_id=row["message_id"], recipient=row["recipient"],
+        campaign=row["campaign"], sent_at=row["sent_at"], envelope_id=row["envelope_id"],
+    )
