@@ -64,9 +64,11 @@ def correlate(
         if len(sends) == 1:
             return Correlation("message-id", sends[0], verp=state)
         return Correlation("foreign" if not sends else "orphan", verp=state)
-    when = _parse(received_at)
+    # The window ends at the report's Arrival-Date (when the original reached the reporting MTA,
+    # just after the send), or when the report reached us; a day of clock skew is allowed.
+    when = _parse(bounce.arrival_date or received_at)
     after = (when - timedelta(days=settings.correlate_window_days)).isoformat()
-    sent = lookup.latest_sent_to(recipient.address, when.isoformat(), after)
+    sent = lookup.latest_sent_to(recipient.address, (when + timedelta(days=1)).isoformat(), after)
     if sent is not None:
         return Correlation("recent", sent, verp=state)
     return Correlation("orphan", verp=state)

@@ -31,7 +31,7 @@ def now() -> str:
 def _store_error(exc: sqlite3.Error, path: str) -> StoreError:
     text = str(exc)
     if "locked" in text or "busy" in text:
-        return StoreError(f"{path}: database is locked by another process (waited {BUSY_TIMEOUT_MS // 1000} s)")
+        return StoreError(f"{path}: database is locked by another process; gave up waiting")
     if "full" in text:
         return StoreError(f"{path}: disk full: {text}")
     if "readonly" in text or "unable to open" in text:
@@ -42,13 +42,14 @@ def _store_error(exc: sqlite3.Error, path: str) -> StoreError:
 class Store:
     """One connection to the bounced database.  Not shared between threads."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = str(path)
+        self.busy_timeout_ms = busy_timeout_ms
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn = sqlite3.connect(self.path, timeout=busy_timeout_ms / 1000, isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
