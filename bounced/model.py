@@ -123,6 +123,7 @@ class Bounce:
     detector: str | None = None
     source: str | None = None
     error: str | None = None
+    message_id: str | None = None  # the report's own Message-ID
 
 
 @dataclass(frozen=True)

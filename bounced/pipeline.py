@@ -11,8 +11,6 @@ import logging
 import traceback
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.parser import BytesHeaderParser
-from email import policy as email_policy
 from typing import Any
 
 from bounced import policy
@@ -25,7 +23,6 @@ from bounced.schema import POLICY_REASONS
 from bounced.store import Store, now
 
 log = logging.getLogger(__name__)
-_HEADERS = BytesHeaderParser(policy=email_policy.compat32)
 
 
 @dataclass(frozen=True)
@@ -52,11 +49,12 @@ class Pipeline:
         if duplicate:
             log.info("%s: already stored as raw message %s", source, raw_id)
             return Outcome(raw_id, "duplicate", duplicate=True)
-        return self.process(raw_id)
+        row = {"id": raw_id, "raw": data, "source": source, "rcpt_to": rcpt_to, "received_at": self.store.received_at(raw_id)}
+        return self.process(raw_id, row)
 
-    def process(self, raw_id: int) -> Outcome:
+    def process(self, raw_id: int, row: dict[str, Any] | None = None) -> Outcome:
         """Parse a stored message and (re-)derive its events and the states of the addresses they touch."""
-        row = self.store.raw(raw_id)
+        row = row or self.store.raw(raw_id)
         try:
             return self._process(row)
         except StoreError:
@@ -73,7 +71,7 @@ class Pipeline:
             row["raw"], source=row["source"], envelope_to=row["rcpt_to"],
             decode_verp=lambda address: decode_verp(address, self.settings, self.secret),
         )
-        report_key = _report_key(row["raw"])
+        report_key = _report_key(row["raw"], bounce.message_id)
         earlier = self.store.query(
             "SELECT id FROM raw_messages WHERE report_key = ? AND id < ? ORDER BY id LIMIT 1", [report_key, raw_id]
         )
@@ -112,33 +110,40 @@ class Pipeline:
         return rows
 
     def _storm_guard(self, events: list[dict[str, Any]]) -> list[str]:
-        """Many policy/reputation rejections from one domain: the sender's problem; they count for no one."""
+        """Many policy/reputation rejections from one domain: the sender's problem; they count for no one.
+
+        Returns the addresses whose events were newly marked (their states must be derived again)."""
         domains = {e["domain"] for e in events if e["reason"] in POLICY_REASONS}
         touched: list[str] = []
         marks = ", ".join("?" for _ in POLICY_REASONS)
+        since = (datetime.now(UTC) - timedelta(minutes=self.settings.storm_window_minutes)).isoformat(timespec="seconds")
         for domain in domains:
-            since = (datetime.now(UTC) - timedelta(minutes=self.settings.storm_window_minutes)).isoformat(timespec="seconds")
-            rows = self.store.query(
-                f"SELECT address, received_at, reason FROM events WHERE domain = ? AND reason IN ({marks}) AND received_at >= ?",
-                [domain, *POLICY_REASONS, since],
-            )
-            if len(rows) < self.settings.storm_threshold:
+            (count, first, last), = self.store.conn.execute(
+                f"SELECT count(*), min(received_at), max(received_at) FROM events"
+                f" WHERE domain = ? AND reason IN ({marks}) AND received_at >= ?",
+                (domain, *POLICY_REASONS, since),
+            ).fetchall()
+            if count < self.settings.storm_threshold:
                 continue
-            first = min(r["received_at"] for r in rows)
             with self.store.transaction():
-                self.store.conn.execute(
-                    f"UPDATE events SET storm = 1 WHERE domain = ? AND reason IN ({marks}) AND received_at >= ?",
+                marked = self.store.conn.execute(
+                    f"UPDATE events SET storm = 1 WHERE domain = ? AND reason IN ({marks}) AND received_at >= ?"
+                    " AND storm = 0 RETURNING address",
                     (domain, *POLICY_REASONS, first),
-                )
-                self.store.conn.execute(
-                    "INSERT INTO storms (domain, first_at, last_at, count, reasons) VALUES (?, ?, ?, ?, ?)"
-                    " ON CONFLICT(domain, first_at) DO UPDATE SET last_at = excluded.last_at, count = excluded.count,"
-                    " reasons = excluded.reasons",
-                    (domain, first, max(r["received_at"] for r in rows), len(rows),
-                     ",".join(sorted({r["reason"] for r in rows}))),
-                )
-            log.warning("storm guard: %d policy rejections from %s since %s; not counted", len(rows), domain, first)
-            touched += [r["address"] for r in rows]
+                ).fetchall()
+                ongoing = self.store.conn.execute(
+                    "SELECT first_at FROM storms WHERE domain = ? AND last_at >= ? ORDER BY first_at DESC LIMIT 1",
+                    (domain, since),
+                ).fetchone()
+                if ongoing:
+                    self.store.conn.execute("UPDATE storms SET last_at = ?, count = count + ? WHERE domain = ? AND first_at = ?",
+                                            (last, len(marked), domain, ongoing[0]))
+                else:
+                    self.store.conn.execute("INSERT INTO storms (domain, first_at, last_at, count) VALUES (?, ?, ?, ?)",
+                                            (domain, first, last, len(marked)))
+                    log.warning("storm guard: %d policy rejections from %s since %s; they count against no one",
+                                count, domain, first)
+            touched += [row[0] for row in marked if row[0] is not None]
         return touched
 
     def apply_policy(self, addresses: list[str]) -> None:
@@ -157,11 +162,10 @@ class Pipeline:
             }, audit)
 
 
-def _report_key(raw: bytes) -> str:
+def _report_key(raw: bytes, message_id: str | None) -> str:
     """A report's natural key: its Message-ID and body.  Copies delivered twice differ only in the
     transport headers above them (Received, Delivered-To), so they share the key."""
-    headers = _HEADERS.parsebytes(raw[:65536])
-    message_id = " ".join(str(headers.get("Message-ID", "")).split())
+    message_id = message_id or ""
     normal = raw.replace(b"\r\n", b"\n")
     body = normal.split(b"\n\n", 1)[1] if b"\n\n" in normal else normal
     return hashlib.sha256(message_id.encode("utf-8", "replace") + b"\0" + body).hexdigest()

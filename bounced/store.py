@@ -67,7 +67,14 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """BEGIN IMMEDIATE .. COMMIT, with SQLite errors turned into StoreError."""
+        """BEGIN IMMEDIATE .. COMMIT, with SQLite errors turned into StoreError.
+
+        Inside an open transaction it is a savepoint, so a caller may group many messages into
+        one commit (batch ingest) while each step still rolls back alone."""
+        if self.conn.in_transaction:
+            with self._savepoint():
+                yield
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
@@ -82,6 +89,21 @@ class Store:
             self._rollback()
             raise
 
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        try:
+            self.conn.execute("SAVEPOINT step")
+            yield
+            self.conn.execute("RELEASE step")
+        except sqlite3.Error as exc:
+            self.conn.execute("ROLLBACK TO step")
+            self.conn.execute("RELEASE step")
+            raise _store_error(exc, self.path) from exc
+        except BaseException:
+            self.conn.execute("ROLLBACK TO step")
+            self.conn.execute("RELEASE step")
+            raise
+
     def _rollback(self) -> None:
         try:
             self.conn.execute("ROLLBACK")
@@ -90,7 +112,9 @@ class Store:
 
     def query(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         try:
-            return list(self.db.query(sql, list(params)))
+            cursor = self.conn.execute(sql, tuple(params))
+            names = [d[0] for d in cursor.description or ()]
+            return [dict(zip(names, row)) for row in cursor.fetchall()]
         except sqlite3.Error as exc:
             raise _store_error(exc, self.path) from exc
 
@@ -115,6 +139,12 @@ class Store:
         if not rows:
             raise StoreError(f"no raw message {raw_id}")
         return rows[0]
+
+    def received_at(self, raw_id: int) -> str:
+        row = self.conn.execute("SELECT received_at FROM raw_messages WHERE id = ?", (raw_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no raw message {raw_id}")
+        return str(row[0])
 
     def mark_raw(self, raw_id: int, **fields: Any) -> None:
         sets = ", ".join(f"{k} = ?" for k in fields)
@@ -205,14 +235,25 @@ class Store:
         return rows[0] if rows else None
 
     def save_state(self, address: str, state: dict[str, Any], audit: tuple[str, str] | None = None) -> None:
+        row = {"address": address, **state, "updated_at": now()}
+        cols = ", ".join(row)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in row if c != "address")
         with self.transaction():
-            self.db["addresses"].upsert({"address": address, **state, "updated_at": now()}, pk="address")
+            self.conn.execute(
+                f"INSERT INTO addresses ({cols}) VALUES ({', '.join('?' for _ in row)})"
+                f" ON CONFLICT(address) DO UPDATE SET {updates}",
+                tuple(row.values()),
+            )
             if audit is not None:
-                self.db["audit"].insert({"at": now(), "address": address, "action": audit[0], "why": audit[1], "actor": "bounced"})
+                self._audit(address, audit[0], audit[1], "bounced")
 
     def add_audit(self, address: str, action: str, why: str, actor: str) -> None:
         with self.transaction():
-            self.db["audit"].insert({"at": now(), "address": address, "action": action, "why": why, "actor": actor})
+            self._audit(address, action, why, actor)
+
+    def _audit(self, address: str, action: str, why: str, actor: str) -> None:
+        self.conn.execute("INSERT INTO audit (at, address, action, why, actor) VALUES (?, ?, ?, ?, ?)",
+                          (now(), address, action, why, actor))
 
 
 def _sent(row: dict[str, Any]) -> Sent:

@@ -49,8 +49,10 @@ def _parse(data: bytes, source: str | None, envelope_to: str | None) -> Bounce:
     mail = Mail(parse_bytes(data))
     envelope_to = envelope_to or _envelope_to(mail)
     detection = _detect(mail)
+    message_id = mail.header("Message-ID") or None
     if not detection.findings:
-        return Bounce(Kind.UNKNOWN, source=source, envelope_to=envelope_to, error=_why_unknown(mail, detection))
+        return Bounce(Kind.UNKNOWN, source=source, envelope_to=envelope_to, error=_why_unknown(mail, detection),
+                      message_id=message_id)
     recipients = tuple(_recipient(f) for f in detection.findings)
     headers = returned_headers(mail)
     return Bounce(
@@ -62,6 +64,7 @@ def _parse(data: bytes, source: str | None, envelope_to: str | None) -> Bounce:
         envelope_to=envelope_to,
         detector=detection.detector,
         source=source,
+        message_id=message_id,
     )
 
 
