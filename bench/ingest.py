@@ -32,7 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=20_000)
     parser.add_argument("--corpus")
-    parser.add_argument("--batch", type=int, default=500, help="messages per transaction, as bounced ingest uses")
+    parser.add_argument("--batch", type=int, default=200, help="messages per transaction, as bounced ingest uses")
     args = parser.parse_args()
     data = workload(args.count, args.corpus)
 
@@ -47,10 +47,10 @@ def main() -> None:
         store = Store(db)
         pipeline = Pipeline(store, settings)
         start = time.perf_counter()
-        for i in range(0, len(data), args.batch):
-            with store.transaction():
-                for n, raw in enumerate(data[i : i + args.batch], i):
-                    pipeline.ingest(raw, f"bench#{n}")
+        with store.batch(every=args.batch) as tick:
+            for n, raw in enumerate(data):
+                pipeline.ingest(raw, f"bench#{n}")
+                tick()
         ingest_rate = len(data) / (time.perf_counter() - start)
         events = store.query("SELECT count(*) AS n FROM events")[0]["n"]
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -51,9 +51,11 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
         show = sys.stderr.isatty() if progress is None else progress
         with click.progressbar(iter_messages(list(paths)), label="ingest", file=sys.stderr if show else io.StringIO(),
                                item_show_func=lambda item: item[0][-40:] if item else "") as bar:
-            for source, data in bar:
-                outcome = pipeline.ingest(data, source)
-                counts[outcome.state] = counts.get(outcome.state, 0) + 1
+            with store.batch(every=200) as tick:  # files are the source of truth: one commit per 200
+                for source, data in bar:
+                    outcome = pipeline.ingest(data, source)
+                    counts[outcome.state] = counts.get(outcome.state, 0) + 1
+                    tick()
         click.echo(", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "no messages")
 
     @cli.command()

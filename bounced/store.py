@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -88,6 +88,31 @@ class Store:
         except BaseException:
             self._rollback()
             raise
+
+    @contextmanager
+    def batch(self, every: int = 200) -> Iterator[Callable[[], None]]:
+        """Group many messages into one transaction, committed after every ``every`` ticks and at the end."""
+        count = [0]
+
+        def tick() -> None:
+            count[0] += 1
+            if count[0] % every == 0:
+                self._execute("COMMIT")
+                self._execute("BEGIN IMMEDIATE")
+
+        self._execute("BEGIN IMMEDIATE")
+        try:
+            yield tick
+            self._execute("COMMIT")
+        finally:
+            if self.conn.in_transaction:
+                self._rollback()
+
+    def _execute(self, sql: str) -> None:
+        try:
+            self.conn.execute(sql)
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self.path) from exc
 
     @contextmanager
     def _savepoint(self) -> Iterator[None]:
