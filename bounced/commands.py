@@ -59,6 +59,23 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
         click.echo(", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "no messages")
 
     @cli.command()
+    @click.option("--listen", help="SMTP host:port (default from the config: 127.0.0.1:2525)")
+    @click.option("--lmtp", help="LMTP host:port or unix socket path")
+    @settings_options
+    def serve(settings: Settings, listen: str | None, lmtp: str | None) -> None:
+        """Run the SMTP/LMTP listener that bounce reports are delivered to."""
+        import asyncio
+        import dataclasses
+        import logging
+
+        from bounced.service import serve as run
+
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command trace
+        changes = {k: v for k, v in (("listen", listen), ("lmtp", lmtp)) if v}
+        asyncio.run(run(dataclasses.replace(settings, **changes)))
+
+    @cli.command()
     @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl", show_default=True)
     @click.option("--domain", help="bounce domain for the Return-Paths (default: the first configured)")
     @settings_options

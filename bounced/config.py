@@ -35,6 +35,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("storm_threshold", 20, "policy/reputation rejections from one recipient domain that make a storm"),
     Setting("storm_window_minutes", 60, "the window in which storm_threshold rejections make a storm"),
     Setting("suppress_complaints", True, "suppress addresses whose owners complained (ARF feedback)"),
+    Setting("listen", "127.0.0.1:2525", "SMTP listener host:port"),
+    Setting("lmtp", "", "LMTP listener: host:port or the path of a unix socket; empty for none"),
+    Setting("smtp_max_size", 10 * 1024 * 1024, "largest message accepted, in bytes (SIZE, else 552)"),
+    Setting("smtp_max_connections", 100, "concurrent SMTP/LMTP sessions; more are answered 421"),
+    Setting("smtp_max_recipients", 100, "recipients per message; more are answered 452"),
+    Setting("smtp_timeout", 300, "seconds a session may stay idle in a command or in DATA"),
+    Setting("smtp_forged_verp", "reject", "a forged or expired VERP token at RCPT: reject (550 5.1.1) or accept (record it as forged)"),
+    Setting("tls_cert", "", "PEM certificate for STARTTLS; empty for no STARTTLS"),
+    Setting("tls_key", "", "PEM private key for STARTTLS"),
     Setting("count_orphans", False, "let bounces that match no registered send (and name no unknown Message-ID) count"),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -54,6 +63,15 @@ class Settings:
     storm_window_minutes: int = 60
     suppress_complaints: bool = True
     count_orphans: bool = False
+    listen: str = "127.0.0.1:2525"
+    lmtp: str = ""
+    smtp_max_size: int = 10 * 1024 * 1024
+    smtp_max_connections: int = 100
+    smtp_max_recipients: int = 100
+    smtp_timeout: int = 300
+    smtp_forged_verp: str = "reject"
+    tls_cert: str = ""
+    tls_key: str = ""
     config_path: str | None = None
 
     def database_path(self) -> Path:
@@ -115,7 +133,12 @@ def _coerce(name: str, value: Any) -> Any:
         return tuple(v.lower() for v in value)
     if not isinstance(value, str):
         raise ConfigError(f"{name}: expected a string, got {value!r}")
+    if name in _CHOICES and value not in _CHOICES[name]:
+        raise ConfigError(f"{name}: expected one of {', '.join(_CHOICES[name])}, got {value!r}")
     return value
+
+
+_CHOICES = {"smtp_forged_verp": ("reject", "accept")}
 
 
 def load(path: str | None = None, environ: dict[str, str] | None = None) -> Settings:

@@ -68,7 +68,7 @@ class Pipeline:
     def _process(self, row: dict[str, Any]) -> Outcome:
         raw_id = row["id"]
         bounce = parse_message(
-            row["raw"], source=row["source"], envelope_to=row["rcpt_to"],
+            row["raw"], source=row["source"], envelope_to=self._envelope_to(row["rcpt_to"]),
             decode_verp=lambda address: decode_verp(address, self.settings, self.secret),
         )
         report_key = _report_key(row["raw"], bounce.message_id)
@@ -88,6 +88,16 @@ class Pipeline:
                             error=bounce.error, report_key=report_key, parsed_at=now())
         log.info("raw %s %s: %s, %d event(s)", raw_id, row["source"], bounce.kind.value, len(events))
         return Outcome(raw_id, state, bounce.kind.value, len(events), bounce.error)
+
+    def _envelope_to(self, rcpt_to: str | None) -> str | None:
+        """Of the SMTP recipients (comma-separated), the one that is our VERP address, else the first."""
+        if not rcpt_to:
+            return None
+        rcpts = [r.strip() for r in rcpt_to.split(",") if r.strip()]
+        for rcpt in rcpts:
+            if decode_verp(rcpt, self.settings, self.secret) is not None:
+                return rcpt
+        return rcpts[0] if rcpts else None
 
     def _events(self, bounce: Bounce, raw_id: int, report_key: str, received_at: str) -> list[dict[str, Any]]:
         rows = []

@@ -1,0 +1,172 @@
+"""The listener daemon: SMTP and LMTP on aiosmtpd, sd_notify READY/STOPPING, a draining SIGTERM.
+
+The first SIGTERM (or SIGINT) stops accepting connections, lets the sessions in flight finish
+(new transactions get 421) for up to ``DRAIN_SECONDS``, processes what was stored, and exits 0.
+A second signal exits at once; anything stored but not processed is processed at the next start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+import ssl
+from ipaddress import ip_address
+from typing import Any
+
+from aiosmtpd.lmtp import LMTP
+from aiosmtpd.smtp import SMTP
+
+from bounced.config import Settings
+from bounced.errors import ConfigError
+from bounced.intake.smtp import BounceHandler, smtp_kwargs
+from bounced.intake.spool import Spool
+
+log = logging.getLogger(__name__)
+DRAIN_SECONDS = 30.0
+
+
+def notify(state: str) -> None:
+    """sd_notify(3) without libsystemd: one datagram to $NOTIFY_SOCKET, if systemd gave us one."""
+    path = os.environ.get("NOTIFY_SOCKET")
+    if not path:
+        return
+    if path.startswith("@"):
+        path = "\0" + path[1:]
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.connect(path)
+            sock.sendall(state.encode())
+        except OSError as exc:  # systemd gone or socket unwritable: notifying is best effort
+            log.warning("sd_notify %r failed: %s", state, exc)
+
+
+def split_hostport(value: str, key: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    host = host.strip("[]")
+    if not host or not port.isdigit():
+        raise ConfigError(f"{key}: expected host:port, got {value!r}")
+    return host, int(port)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Server:
+    """The SMTP and LMTP listeners and their sessions, sharing one spool."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.sessions: set[SMTP] = set()
+        self.draining = False
+        self.servers: list[asyncio.base_events.Server] = []
+        self.spool: Spool | None = None
+
+    def _check(self) -> tuple[str, int]:
+        host, port = split_hostport(self.settings.listen, "listen")
+        if not self.settings.bounce_domains and not _is_loopback(host):
+            raise ConfigError("bounce_domains: must be set before listening on a non-loopback address "
+                              f"({self.settings.listen}); with none, every domain would be accepted")
+        return host, port
+
+    def _tls(self) -> ssl.SSLContext | None:
+        if not self.settings.tls_cert:
+            return None
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        try:
+            context.load_cert_chain(self.settings.tls_cert, self.settings.tls_key or None)
+        except (OSError, ssl.SSLError) as exc:
+            raise ConfigError(f"tls_cert: cannot load {self.settings.tls_cert}: {exc}") from exc
+        return context
+
+    def _factory(self, lmtp: bool) -> Any:
+        server = self
+        handler = BounceHandler(self.settings, self.spool, self.settings.verp_secret(), lmtp=lmtp)  # type: ignore[arg-type]
+        kwargs = smtp_kwargs(self.settings, self._tls())
+        base = LMTP if lmtp else SMTP
+
+        class Session(base):  # type: ignore[valid-type, misc]
+            # Bounces are often malformed: a line over RFC 5321's 1000 octets is kept, not refused.
+            line_length_limit = 1 << 20
+
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                if len(server.sessions) >= server.settings.smtp_max_connections or server.draining:
+                    transport.write(b"421 4.3.2 Too many connections, try again later\r\n")  # type: ignore[attr-defined]
+                    transport.close()
+                    return
+                server.sessions.add(self)
+                super().connection_made(transport)
+
+            def connection_lost(self, error: Exception | None) -> None:
+                server.sessions.discard(self)
+                super().connection_lost(error)
+
+            async def smtp_MAIL(self, arg: str) -> None:
+                if server.draining:
+                    await self.push("421 4.3.2 Shutting down, try again later")
+                    return
+                await super().smtp_MAIL(arg)
+
+        return lambda: Session(handler, **kwargs)
+
+    async def start(self) -> None:
+        host, port = self._check()
+        self.spool = Spool(self.settings)
+        loop = asyncio.get_running_loop()
+        self.servers.append(await loop.create_server(self._factory(False), host, port))
+        if self.settings.lmtp:
+            if "/" in self.settings.lmtp:
+                if os.path.exists(self.settings.lmtp):
+                    os.unlink(self.settings.lmtp)
+                self.servers.append(await loop.create_unix_server(self._factory(True), self.settings.lmtp))
+            else:
+                lhost, lport = split_hostport(self.settings.lmtp, "lmtp")
+                self.servers.append(await loop.create_server(self._factory(True), lhost, lport))
+        log.info("listening: smtp %s%s", self.settings.listen, f", lmtp {self.settings.lmtp}" if self.settings.lmtp else "")
+
+    async def stop(self) -> None:
+        self.draining = True
+        for srv in self.servers:
+            srv.close()
+        deadline = asyncio.get_running_loop().time() + DRAIN_SECONDS
+        while self.sessions and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.05)
+        for session in list(self.sessions):
+            if session.transport is not None:
+                session.transport.close()
+        if self.spool is not None:
+            await asyncio.to_thread(self.spool.close)
+
+
+async def serve(settings: Settings) -> None:
+    server = Server(settings)
+    await server.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    first: list[float] = []
+
+    def on_signal() -> None:
+        # A second signal exits at once; one within a second of the first is the same request
+        # (timeout(1) and some supervisors signal both the process and its group).
+        if first and loop.time() - first[0] > 1.0:
+            log.warning("second signal: exiting at once")
+            os._exit(1)
+        first.append(loop.time())
+        stop.set()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, on_signal)
+    notify("READY=1\nSTATUS=listening on " + settings.listen)
+    await stop.wait()
+    notify("STOPPING=1")
+    log.info("stopping: draining %d session(s)", len(server.sessions))
+    await server.stop()
+    log.info("stopped")
