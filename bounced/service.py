@@ -14,6 +14,7 @@ import signal
 import socket
 import ssl
 from ipaddress import ip_address
+from collections.abc import Callable
 from typing import Any
 
 from aiosmtpd.lmtp import LMTP
@@ -63,12 +64,13 @@ def _is_loopback(host: str) -> bool:
 class Server:
     """The SMTP and LMTP listeners and their sessions, sharing one spool."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, spool_factory: Callable[[], Spool] | None = None) -> None:
         self.settings = settings
         self.sessions: set[SMTP] = set()
         self.draining = False
         self.servers: list[asyncio.base_events.Server] = []
         self.spool: Spool | None = None
+        self._spool_factory = spool_factory or (lambda: Spool(settings))
 
     def _check(self) -> tuple[str, int]:
         host, port = split_hostport(self.settings.listen, "listen")
@@ -119,7 +121,7 @@ class Server:
 
     async def start(self) -> None:
         host, port = self._check()
-        self.spool = Spool(self.settings)
+        self.spool = self._spool_factory()
         loop = asyncio.get_running_loop()
         self.servers.append(await loop.create_server(self._factory(False), host, port))
         if self.settings.lmtp:

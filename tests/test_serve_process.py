@@ -1,0 +1,122 @@
+"""`bounced serve` as a process: SIGTERM and kill -9 in the middle of a burst lose nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import smtplib
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+import mkmail
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(tmp_path, port):
+    cfg = tmp_path / "bounced.toml"
+    cfg.write_text(f'database = "{tmp_path / "b.db"}"\nlisten = "127.0.0.1:{port}"\n')
+    proc = subprocess.Popen([sys.executable, "-m", "bounced", "serve"], env={**os.environ, "BOUNCED_CONFIG": str(cfg)},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise AssertionError("bounced serve did not start: " + proc.stdout.read().decode())
+
+
+def burst(port, messages, accepted, stop_after=None, on_threshold=None):
+    """Send messages from 4 threads; record the index of every message answered 250."""
+    lock = threading.Lock()
+
+    def worker(indexes):
+        c = None
+        for i in indexes:
+            try:
+                if c is None:
+                    c = smtplib.SMTP("127.0.0.1", port, timeout=10)
+                c.sendmail("<>", ["bounces@bounce.example.com"], messages[i])
+            except (smtplib.SMTPException, OSError):
+                c = None
+                continue
+            with lock:
+                accepted.add(i)
+                if on_threshold and len(accepted) == stop_after:
+                    on_threshold()
+        if c is not None:
+            try:
+                c.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+
+    threads = [threading.Thread(target=worker, args=(range(k, len(messages), 4),)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+
+
+def stored(tmp_path):
+    conn = sqlite3.connect(tmp_path / "b.db")
+    try:
+        return conn.execute("SELECT raw, state FROM raw_messages").fetchall()
+    finally:
+        conn.close()
+
+
+def index_of(raw: bytes) -> int:
+    marker = raw.index(b"Final-Recipient: rfc822; u")
+    return int(raw[marker + 26 : raw.index(b"@", marker)])
+
+
+MESSAGES = [mkmail.dsn(f"u{i}@example.org") for i in range(300)]
+
+
+def test_sigterm_during_a_burst_loses_nothing(tmp_path):
+    port = free_port()
+    proc = start(tmp_path, port)
+    accepted: set[int] = set()
+    burst(port, MESSAGES, accepted, stop_after=60, on_threshold=lambda: proc.send_signal(signal.SIGTERM))
+    assert proc.wait(60) == 0
+    rows = stored(tmp_path)
+    kept = {index_of(raw) for raw, _ in rows}
+    assert accepted and accepted <= kept
+    assert {state for _, state in rows} == {"parsed"}  # everything stored was processed before exit
+    assert len(rows) == len(kept)
+
+
+def test_kill_9_during_a_burst_then_restart_and_resend(tmp_path):
+    port = free_port()
+    proc = start(tmp_path, port)
+    accepted: set[int] = set()
+    burst(port, MESSAGES, accepted, stop_after=60, on_threshold=lambda: proc.send_signal(signal.SIGKILL))
+    proc.wait(30)
+    kept = {index_of(raw) for raw, _ in stored(tmp_path)}
+    assert accepted and accepted <= kept  # every 250 was durable
+    proc = start(tmp_path, port)
+    try:
+        again: set[int] = set()
+        burst(port, MESSAGES, again)  # the MTA resends everything it was not sure of, and more
+        assert again == set(range(len(MESSAGES)))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(60) == 0
+    rows = stored(tmp_path)
+    assert sorted(index_of(raw) for raw, _ in rows) == list(range(len(MESSAGES)))  # none twice
+    assert {state for _, state in rows} == {"parsed"}  # those stored before the kill were processed at restart
+    conn = sqlite3.connect(tmp_path / "b.db")
+    assert conn.execute("SELECT count(*), count(DISTINCT address) FROM events").fetchone() == (300, 300)
