@@ -45,7 +45,9 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
     def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None) -> None:
         """Store, parse, correlate and record bounce messages (files, directories, Maildirs, mboxes, -)."""
         check_paths(list(paths))
-        store = Store(settings.database_path())
+        # Files stay the source of truth, so commits need not survive a power cut (synchronous=NORMAL);
+        # standard input is gone once read, so it is committed durably.
+        store = Store(settings.database_path(), durable="-" in paths)
         pipeline = Pipeline(store, settings)
         counts: dict[str, int] = {}
         show = sys.stderr.isatty() if progress is None else progress

@@ -178,10 +178,4 @@ class Decision:
     suppressed: bool
     rule: str
     why: str
-    hard: int = 0
-    soft: int = 0
-    complaints: int = 0
-    delays: int = 0
-    last_event_at: str | None = None
-    last_reason: str | None = None
     suppressed_at: str | None = None

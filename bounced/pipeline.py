@@ -72,6 +72,17 @@ class Pipeline:
             decode_verp=lambda address: decode_verp(address, self.settings, self.secret),
         )
         report_key = _report_key(row["raw"], bounce.message_id)
+        with self.store.transaction():  # what one message changes, it changes at once
+            outcome = self._record(bounce, raw_id, report_key, row["received_at"])
+        if outcome is not None:
+            return outcome
+        events = self.store.query("SELECT id FROM events WHERE raw_id = ?", [raw_id])
+        state = "unknown" if bounce.kind is Kind.UNKNOWN else "parsed"
+        log.info("raw %s %s: %s, %d event(s)", raw_id, row["source"], bounce.kind.value, len(events))
+        return Outcome(raw_id, state, bounce.kind.value, len(events), bounce.error)
+
+    def _record(self, bounce: Bounce, raw_id: int, report_key: str, received_at: str) -> Outcome | None:
+        """Events, storm guard, policy and the raw row's state; an Outcome only for a duplicate report."""
         earlier = self.store.query(
             "SELECT id FROM raw_messages WHERE report_key = ? AND id < ? ORDER BY id LIMIT 1", [report_key, raw_id]
         )
@@ -79,15 +90,14 @@ class Pipeline:
             self.store.mark_raw(raw_id, state="duplicate", report_key=report_key, duplicate_of=earlier[0]["id"],
                                 kind=bounce.kind.value, parsed_at=now())
             return Outcome(raw_id, "duplicate", bounce.kind.value, duplicate=True)
-        events = self._events(bounce, raw_id, report_key, row["received_at"])
+        events = self._events(bounce, raw_id, report_key, received_at)
         changed = self.store.replace_events(raw_id, report_key, events)
         changed += self._storm_guard(events)
         self.apply_policy(list(dict.fromkeys(changed)))
         state = "unknown" if bounce.kind is Kind.UNKNOWN else "parsed"
         self.store.mark_raw(raw_id, state=state, kind=bounce.kind.value, detector=bounce.detector,
                             error=bounce.error, report_key=report_key, parsed_at=now())
-        log.info("raw %s %s: %s, %d event(s)", raw_id, row["source"], bounce.kind.value, len(events))
-        return Outcome(raw_id, state, bounce.kind.value, len(events), bounce.error)
+        return None
 
     def _envelope_to(self, rcpt_to: str | None) -> str | None:
         """Of the SMTP recipients (comma-separated), the one that is our VERP address, else the first."""
@@ -122,53 +132,60 @@ class Pipeline:
     def _storm_guard(self, events: list[dict[str, Any]]) -> list[str]:
         """Many policy/reputation rejections from one domain: the sender's problem; they count for no one.
 
-        Returns the addresses whose events were newly marked (their states must be derived again)."""
+        Returns the addresses whose events were newly marked (their states must be derived again).
+        The cost per message is bounded: an ongoing storm only marks the new events, and the count
+        that starts one stops at the threshold."""
         domains = {e["domain"] for e in events if e["reason"] in POLICY_REASONS}
         touched: list[str] = []
         marks = ", ".join("?" for _ in POLICY_REASONS)
         since = (datetime.now(UTC) - timedelta(minutes=self.settings.storm_window_minutes)).isoformat(timespec="seconds")
+        conn = self.store.conn
         for domain in domains:
-            (count, first, last), = self.store.conn.execute(
-                f"SELECT count(*), min(received_at), max(received_at) FROM events"
-                f" WHERE domain = ? AND reason IN ({marks}) AND received_at >= ?",
-                (domain, *POLICY_REASONS, since),
-            ).fetchall()
-            if count < self.settings.storm_threshold:
-                continue
+            mine = [e for e in events if e["domain"] == domain and e["reason"] in POLICY_REASONS]
+            ongoing = conn.execute(
+                "SELECT first_at FROM storms WHERE domain = ? AND last_at >= ? ORDER BY first_at DESC LIMIT 1",
+                (domain, since),
+            ).fetchone()
             with self.store.transaction():
-                marked = self.store.conn.execute(
-                    f"UPDATE events SET storm = 1 WHERE domain = ? AND reason IN ({marks}) AND received_at >= ?"
-                    " AND storm = 0 RETURNING address",
-                    (domain, *POLICY_REASONS, first),
-                ).fetchall()
-                ongoing = self.store.conn.execute(
-                    "SELECT first_at FROM storms WHERE domain = ? AND last_at >= ? ORDER BY first_at DESC LIMIT 1",
-                    (domain, since),
-                ).fetchone()
                 if ongoing:
-                    self.store.conn.execute("UPDATE storms SET last_at = ?, count = count + ? WHERE domain = ? AND first_at = ?",
-                                            (last, len(marked), domain, ongoing[0]))
+                    marked = conn.execute(
+                        f"UPDATE events SET storm = 1 WHERE raw_id = ? AND domain = ? AND reason IN ({marks}) RETURNING address",
+                        (mine[0]["raw_id"], domain, *POLICY_REASONS),
+                    ).fetchall()
+                    conn.execute("UPDATE storms SET last_at = ?, count = count + ? WHERE domain = ? AND first_at = ?",
+                                 (mine[0]["received_at"], len(marked), domain, ongoing[0]))
                 else:
-                    self.store.conn.execute("INSERT INTO storms (domain, first_at, last_at, count) VALUES (?, ?, ?, ?)",
-                                            (domain, first, last, len(marked)))
-                    log.warning("storm guard: %d policy rejections from %s since %s; they count against no one",
-                                count, domain, first)
+                    (count,) = conn.execute(
+                        f"SELECT count(*) FROM (SELECT 1 FROM events WHERE domain = ? AND reason IN ({marks})"
+                        " AND received_at >= ? LIMIT ?)",
+                        (domain, *POLICY_REASONS, since, self.settings.storm_threshold),
+                    ).fetchone()
+                    if count < self.settings.storm_threshold:
+                        continue
+                    marked = conn.execute(
+                        f"UPDATE events SET storm = 1 WHERE domain = ? AND reason IN ({marks}) AND received_at >= ?"
+                        " AND storm = 0 RETURNING address",
+                        (domain, *POLICY_REASONS, since),
+                    ).fetchall()
+                    conn.execute("INSERT INTO storms (domain, first_at, last_at, count) VALUES (?, ?, ?, ?)",
+                                 (domain, since, mine[0]["received_at"], len(marked)))
+                    log.warning("storm guard: %d policy rejections from %s within %d minutes; they count against no one",
+                                len(marked), domain, self.settings.storm_window_minutes)
             touched += [row[0] for row in marked if row[0] is not None]
         return touched
 
     def apply_policy(self, addresses: list[str]) -> None:
         for address in addresses:
-            history = self.store.history(address)
-            decision = policy.decide(history, self.settings, self.store.last_unsuppress(address))
+            since = self.store.last_unsuppress(address)
+            decision = policy.decide(self.store.history(address, counted_only=True, since=since), self.settings, since)
             before = self.store.address_state(address)
             state = "suppressed" if decision.suppressed else "active"
             audit = None
             if (before or {}).get("state", "active") != state:
                 audit = ("suppress" if decision.suppressed else "reactivate", decision.why)
             self.store.save_state(address, {
-                "state": state, "hard": decision.hard, "soft": decision.soft, "complaints": decision.complaints,
-                "delays": decision.delays, "last_event_at": decision.last_event_at, "last_reason": decision.last_reason,
-                "suppressed_at": decision.suppressed_at, "rule": decision.rule, "why": decision.why,
+                "state": state, **self.store.summary(address), "suppressed_at": decision.suppressed_at,
+                "rule": decision.rule, "why": decision.why,
             }, audit)
 
 

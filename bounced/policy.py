@@ -20,27 +20,19 @@ def _time(value: str) -> datetime:
 
 
 def decide(history: list[Event], settings: Settings, since: str | None = None) -> Decision:
-    """The decision for one address; ``since`` is the time of its last unsuppress, if any."""
-    events = sorted(history, key=lambda e: e.event_at)
-    counted = [e for e in events if e.counts and (since is None or e.event_at > since)]
+    """The decision for one address; ``since`` is the time of its last unsuppress, if any.
+
+    ``history`` may hold every event or only those that may count: the others never decide."""
+    counted = sorted((e for e in history if e.counts and (since is None or e.event_at > since)), key=lambda e: e.event_at)
     hard = [e for e in counted if e.bounce_type == "hard"]
     complaints = [e for e in counted if e.kind == "feedback"]
-    delays = sum(1 for e in events if e.kind == "delay")
-    base = {
-        "hard": sum(1 for e in events if e.bounce_type == "hard"),
-        "soft": sum(1 for e in events if e.bounce_type == "soft"),
-        "complaints": sum(1 for e in events if e.kind == "feedback"),
-        "delays": delays,
-        "last_event_at": events[-1].event_at if events else None,
-        "last_reason": events[-1].reason if events else None,
-    }
     if hard:
         first = hard[0]
-        return Decision(True, "hard", f"hard bounce: {first.reason} {first.status or ''}".rstrip() + f" at {first.event_at}",
-                        suppressed_at=first.event_at, **base)
+        why = f"hard bounce: {first.reason} {first.status or ''}".rstrip() + f" at {first.event_at}"
+        return Decision(True, "hard", why, suppressed_at=first.event_at)
     if complaints and settings.suppress_complaints:
         first = complaints[0]
-        return Decision(True, "complaint", f"complaint (feedback) at {first.event_at}", suppressed_at=first.event_at, **base)
+        return Decision(True, "complaint", f"complaint (feedback) at {first.event_at}", suppressed_at=first.event_at)
     streak = _soft_streak(counted, settings)
     if streak:
         return Decision(
@@ -49,9 +41,10 @@ def decide(history: list[Event], settings: Settings, since: str | None = None) -
             f"{len(streak)} soft bounces within {settings.soft_window_days} days with no success between "
             f"({streak[0].event_at} .. {streak[-1].event_at}; last {streak[-1].reason})",
             suppressed_at=streak[-1].event_at,
-            **base,
         )
-    return Decision(False, "active", _active_why(events, counted), **base)
+    soft = sum(1 for e in counted if e.bounce_type == "soft")
+    return Decision(False, "active", f"{soft} counted soft bounce(s) in the history, below the limit of {settings.soft_limit}"
+                    f" within {settings.soft_window_days} days" if counted else "no event that counts")
 
 
 def _soft_streak(counted: list[Event], settings: Settings) -> list[Event]:
@@ -75,14 +68,3 @@ def _soft_streak(counted: list[Event], settings: Settings) -> list[Event]:
         if len(run) >= settings.soft_limit:
             return run
     return []
-
-
-def _active_why(events: list[Event], counted: list[Event]) -> str:
-    if not events:
-        return "no events"
-    ignored = len(events) - len(counted)
-    soft = sum(1 for e in counted if e.bounce_type == "soft")
-    why = f"{soft} counted soft bounce(s), below the limit"
-    if ignored:
-        why += f"; {ignored} event(s) do not count (uncorrelated, forged, storm or before an unsuppress)"
-    return why

@@ -49,7 +49,7 @@ class Reprocessed:
 
 _WHERE = {
     "all": "1",
-    "failed": "state = 'failed'",
+    "failed": "state IN ('failed', 'stored')",  # stored: its processing was cut short
     "orphans": "id IN (SELECT raw_id FROM events WHERE correlation IN ('orphan', 'foreign'))",
 }
 

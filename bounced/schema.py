@@ -76,6 +76,18 @@ def m001_initial(db: Database) -> None:
     _views(db)
 
 
+@MIGRATIONS()
+def m002_policy_indexes(db: Database) -> None:
+    """Index-only reads for the two per-address questions every ingest asks."""
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_events_counted ON events (address, event_at)"
+        " WHERE counts = 1 AND storm = 0"
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_events_summary ON events (address, event_at, bounce_type, kind, reason)"
+    )
+
+
 def _views(db: Database) -> None:
     db.create_view(
         "campaign_rates",

@@ -42,7 +42,9 @@ def _store_error(exc: sqlite3.Error, path: str) -> StoreError:
 class Store:
     """One connection to the bounced database.  Not shared between threads."""
 
-    def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+    def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS, durable: bool = True) -> None:
+        """``durable=False`` (synchronous=NORMAL) is for connections that write only what can be
+        derived again from the raw messages: a power cut may lose their last commits, never a message."""
         self.path = str(path)
         self.busy_timeout_ms = busy_timeout_ms
         try:
@@ -51,7 +53,7 @@ class Store:
             conn = sqlite3.connect(self.path, timeout=busy_timeout_ms / 1000, isolation_level=None)
             conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
             conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
             conn.execute("PRAGMA foreign_keys = ON")
             self.db = Database(conn)
             schema.apply(self.db)
@@ -70,9 +72,9 @@ class Store:
         """BEGIN IMMEDIATE .. COMMIT, with SQLite errors turned into StoreError.
 
         Inside an open transaction it is a savepoint, so a caller may group many messages into
-        one commit (batch ingest) while each step still rolls back alone."""
+        one commit (batch ingest) while each message still rolls back alone."""
         if self.conn.in_transaction:
-            with self._savepoint():
+            with self.savepoint():
                 yield
             return
         try:
@@ -88,6 +90,18 @@ class Store:
         except BaseException:
             self._rollback()
             raise
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """A store method's own writes: a transaction of their own, or part of the caller's."""
+        if self.conn.in_transaction:
+            try:
+                yield
+            except sqlite3.Error as exc:
+                raise _store_error(exc, self.path) from exc
+            return
+        with self.transaction():
+            yield
 
     @contextmanager
     def batch(self, every: int = 200) -> Iterator[Callable[[], None]]:
@@ -115,7 +129,7 @@ class Store:
             raise _store_error(exc, self.path) from exc
 
     @contextmanager
-    def _savepoint(self) -> Iterator[None]:
+    def savepoint(self) -> Iterator[None]:
         try:
             self.conn.execute("SAVEPOINT step")
             yield
@@ -148,7 +162,7 @@ class Store:
     def store_raw(self, data: bytes, source: str, mail_from: str | None = None, rcpt_to: str | None = None) -> tuple[int, bool]:
         """Keep a raw message durably; (id, True) if these exact bytes were already stored."""
         digest = hashlib.sha256(data).hexdigest()
-        with self.transaction():
+        with self._write():
             row = self.conn.execute("SELECT id FROM raw_messages WHERE sha256 = ?", (digest,)).fetchone()
             if row:
                 return row[0], True
@@ -173,7 +187,7 @@ class Store:
 
     def mark_raw(self, raw_id: int, **fields: Any) -> None:
         sets = ", ".join(f"{k} = ?" for k in fields)
-        with self.transaction():
+        with self._write():
             self.conn.execute(f"UPDATE raw_messages SET {sets} WHERE id = ?", (*fields.values(), raw_id))
 
     def raw_ids(self, where: str = "1", params: Iterable[Any] = ()) -> list[int]:
@@ -184,7 +198,7 @@ class Store:
     def register(self, rows: Iterable[dict[str, Any]]) -> list[Sent]:
         """Upsert sends on their natural key (message id, recipient); a key is made where none is given."""
         out: list[Sent] = []
-        with self.transaction():
+        with self._write():
             for row in rows:
                 recipient = row["recipient"]
                 message_id = row.get("message_id") or None
@@ -227,7 +241,7 @@ class Store:
         """The report's events, replacing what an earlier parse of the same report recorded.
 
         Returns the addresses whose history changed (old and new)."""
-        with self.transaction():
+        with self._write():
             old = [r[0] for r in self.conn.execute("SELECT address FROM events WHERE report_key = ?", (report_key,))]
             self.conn.execute("DELETE FROM events WHERE report_key = ?", (report_key,))
             for row in rows:
@@ -239,17 +253,37 @@ class Store:
                 )
         return list(dict.fromkeys(old + [r["address"] for r in rows]))
 
-    def history(self, address: str) -> list[Event]:
-        rows = self.query("SELECT * FROM events WHERE address = ? ORDER BY event_at, id", [address])
+    def history(self, address: str, counted_only: bool = False, since: str | None = None) -> list[Event]:
+        """An address's events in time order; ``counted_only``: those that may count, after ``since``."""
+        where = "address = ?"
+        params: list[Any] = [address]
+        if counted_only:
+            where += " AND counts = 1 AND storm = 0"
+        if since:
+            where += " AND event_at > ?"
+            params.append(since)
+        rows = self.conn.execute(
+            "SELECT kind, action, reason, bounce_type, event_at, counts AND NOT storm, report_key, sent_id, status,"
+            f" rule, correlation FROM events WHERE {where} ORDER BY event_at, id",
+            params,
+        ).fetchall()
         return [
-            Event(
-                address=r["address"], kind=r["kind"], action=r["action"], reason=r["reason"],
-                bounce_type=r["bounce_type"], event_at=r["event_at"], counts=bool(r["counts"]) and not r["storm"],
-                report_key=r["report_key"], sent_id=r["sent_id"], status=r["status"], rule=r["rule"],
-                correlation=r["correlation"],
-            )
-            for r in rows
+            Event(address, kind, action, reason, bounce_type, event_at, bool(counts), report_key, sent_id, status, rule, corr)
+            for kind, action, reason, bounce_type, event_at, counts, report_key, sent_id, status, rule, corr in rows
         ]
+
+    def summary(self, address: str) -> dict[str, Any]:
+        """Counts over all of an address's events, and its latest one: facts for people, not for policy."""
+        row = self.conn.execute(
+            "SELECT sum(bounce_type = 'hard'), sum(bounce_type = 'soft'), sum(kind = 'feedback'), sum(kind = 'delay'),"
+            " max(event_at) FROM events WHERE address = ?",
+            (address,),
+        ).fetchone()
+        last = self.conn.execute(
+            "SELECT reason FROM events WHERE address = ? ORDER BY event_at DESC LIMIT 1", (address,)
+        ).fetchone()
+        return {"hard": row[0] or 0, "soft": row[1] or 0, "complaints": row[2] or 0, "delays": row[3] or 0,
+                "last_event_at": row[4], "last_reason": last[0] if last else None}
 
     def last_unsuppress(self, address: str) -> str | None:
         rows = self.query("SELECT max(at) AS at FROM audit WHERE address = ? AND action = 'unsuppress'", [address])
@@ -263,7 +297,7 @@ class Store:
         row = {"address": address, **state, "updated_at": now()}
         cols = ", ".join(row)
         updates = ", ".join(f"{c} = excluded.{c}" for c in row if c != "address")
-        with self.transaction():
+        with self._write():
             self.conn.execute(
                 f"INSERT INTO addresses ({cols}) VALUES ({', '.join('?' for _ in row)})"
                 f" ON CONFLICT(address) DO UPDATE SET {updates}",
@@ -273,7 +307,7 @@ class Store:
                 self._audit(address, audit[0], audit[1], "bounced")
 
     def add_audit(self, address: str, action: str, why: str, actor: str) -> None:
-        with self.transaction():
+        with self._write():
             self._audit(address, action, why, actor)
 
     def _audit(self, address: str, action: str, why: str, actor: str) -> None:

@@ -19,7 +19,7 @@ def test_schema_is_safe_to_reapply(tmp_path):
     Store(tmp_path / "b.db").close()
     store = Store(tmp_path / "b.db")
     names = {r["name"] for r in store.query("SELECT name FROM _sqlite_migrations")}
-    assert names == {"m001_initial"}
+    assert names == {"m001_initial", "m002_policy_indexes"}
     assert store.query("PRAGMA journal_mode")[0]["journal_mode"] == "wal"
 
 
@@ -83,7 +83,9 @@ def test_disk_full_is_a_store_error_and_earlier_messages_survive(tmp_path):
                 kept += 1
         assert kept > 0
         store.close()
-        assert Store(settings.database_path()).query("SELECT count(*) AS n FROM raw_messages")[0]["n"] == kept
+        # every message whose ingest returned is kept; the one that hit the full disk may be kept
+        # too (stored, then its processing failed: `bounced reprocess` takes it up)
+        assert Store(settings.database_path()).query("SELECT count(*) AS n FROM raw_messages")[0]["n"] in (kept, kept + 1)
     finally:
         subprocess.run(["umount", "-l", str(mnt)], check=False)
 

@@ -1,45 +1,89 @@
-"""classify(finding) -> (reason, bounce_type, rule): one reason of reasons.md for every recipient.
-
-The order, first match wins:
-
-1. a reason the format itself states (ARF -> feedback, auto-reply -> vacation);
-2. delivered, relayed or expanded actions -> delivered;
-3. a provider rule keyed on the remote host (rhost.py);
-4. an enhanced status code whose meaning is unambiguous (status.DEFINITIVE, e.g. 5.1.1);
-5. the diagnostic text, reason by reason in TEXT_ORDER (the text says more than a 5.7.1 or 5.0.0);
-6. any other status code a reason claims, then the SMTP reply code;
-7. a failed action with a 4.x.x status or retry wording -> expired; else onhold (we have text) or undefined.
-"""
+"""classify(finding) -> (reason, bounce_type, rule): one reason of reasons.md for every recipient."""
 
 from __future__ import annotations
 
 from bounced.classify import rhost, status
+from bounced.classify.command import command_of
 from bounced.classify.reasons import HARD, MODULES
+from bounced.classify.reasons.networkerror import TIMED_OUT as _TIMED_OUT
 from bounced.model import Action, BounceType, Finding
 
-# Most specific wording first: "mailbox full" beats "user", "relay denied" beats "denied".
+# Most specific wording first: "mailbox full" beats "user", "relay denied" beats "denied", a PTR
+# requirement beats "blocked", an IP block beats "mailbox unavailable" and the word "spam".
 TEXT_ORDER = (
-    "notcompliantrfc", "hasmoved", "mailboxfull", "mesgtoobig", "exceedlimit", "systemfull",
-    "virusdetected", "requireptr", "authfailure", "badreputation", "speeding", "toomanyconn",
-    "notaccept", "norelaying", "hostunknown", "suspend", "userunknown", "spamdetected",
-    "policyviolation", "blocked", "rejected", "filtered", "contenterror", "expired",
-    "securityerror", "mailererror", "networkerror", "syntaxerror", "systemerror",
+    "notcompliantrfc", "virusdetected", "hasmoved", "mesgtoobig", "exceedlimit", "systemfull",
+    "mailboxfull", "suspend", "requireptr", "authfailure", "badreputation", "toomanyconn", "speeding",
+    "notaccept", "norelaying", "filtered", "blocked", "hostunknown", "userunknown", "securityerror",
+    "spamdetected", "policyviolation", "rejected", "contenterror", "mailererror", "networkerror",
+    "systemerror", "expired", "syntaxerror",
 )
+# Wordings precise enough to overrule even an unambiguous status: servers put 5.1.1 or 5.2.2 on
+# rejections that are really rate limits, IP blocks or recipient preferences.
+OUTRANKS_STATUS = frozenset({
+    "notcompliantrfc", "virusdetected", "hasmoved", "mailboxfull", "suspend", "requireptr", "authfailure",
+    "badreputation", "speeding", "notaccept", "norelaying", "filtered", "blocked", "spamdetected",
+    "policyviolation",
+})
+# Enhanced status codes of a mailbox that exists but refused ("X.2.0 other mailbox status",
+# "X.2.1 mailbox disabled"): a "user unknown" with them comes from a filter.
+_MAILBOX_REFUSED = frozenset({"5.2.0", "5.2.1", "4.2.0", "4.2.1"})
+_TEXT_LIMIT = 1500  # a diagnostic longer than this has quoted more than the reply; its head is what counts
 
 
 def classify(finding: Finding) -> tuple[str, BounceType, str]:
-    """The reason, bounce type and the rule that decided, for one recipient."""
+    """The reason, bounce type and the rule that decided, for one recipient.
+
+    The order, first match wins:
+
+    1. a reason the format itself states (ARF -> feedback, auto-reply -> vacation);
+    2. delivered, relayed or expanded actions -> delivered;
+    3. a provider rule keyed on the remote host (rhost.py);
+    4. an Exchange diagnostic code in the text (RESOLVER.RST.RecipSizeLimit, ...: status.EXCHANGE_CODES);
+    5. an enhanced status code whose meaning is unambiguous (status.DEFINITIVE, e.g. 5.1.1), unless the
+       text names a reason in OUTRANKS_STATUS and not the status's own ("550 5.1.1 ... has sent to too
+       many recipients this hour"); the server's own code in the diagnostic is preferred to the
+       report's Status field, which some MTAs fill from another recipient or a generic mapping;
+    6. the diagnostic text, reason by reason in TEXT_ORDER (the text says more than a 5.7.1 or 5.0.0).
+       Two readings depend on more than the words: "user unknown" answered to DATA, or with a x.2.x
+       mailbox status, is a per-recipient filter (filtered: the address was accepted at RCPT, as
+       Japanese carriers and Sendmail report it); a domain that cannot be found with a 4.x.x code is a
+       transient DNS failure (networkerror); a connection that timed out is networkerror while the
+       MTA still retries and expired once a failed report says it gave up; a greeting refused as
+       "service not available" is blocked;
+    7. any other status code a reason claims;
+    8. weak wordings (a bare sysexits exit status), then the SMTP command that was refused: the
+       greeting -> blocked (the client IP), MAIL FROM -> rejected (the sender);
+    9. the SMTP reply code a reason claims;
+    10. nothing more to read: a delayed action, or a failed one with a 4.x.x status and no text ->
+        expired (the sending MTA retries, or retried and gave up); else onhold (there is text or a
+        status) or undefined.
+    """
     reason, rule = _reason(finding)
     return reason, bounce_type(reason, finding), rule
 
 
 def bounce_type(reason: str, finding: Finding) -> BounceType:
+    """hard only where the address itself is dead; none for anything but a failed action."""
     if finding.action is not Action.FAILED or reason in ("delivered", "feedback", "vacation"):
         return BounceType.NONE
     if reason == "notaccept":
-        klass = (finding.status or str(finding.reply_code or ""))[:1]
-        return BounceType.SOFT if klass == "4" else BounceType.HARD
+        return BounceType.SOFT if _klass(finding) == "4" else BounceType.HARD
     return BounceType.HARD if reason in HARD else BounceType.SOFT
+
+
+def _klass(f: Finding) -> str:
+    code = status.in_text(f.diagnostic or "") or f.status or str(f.reply_code or "")
+    return code[:1]
+
+
+def _said(text: str) -> str | None:
+    """The first reason in TEXT_ORDER whose wording the (lower-cased) diagnostic uses."""
+    if not text:
+        return None
+    for name in TEXT_ORDER:
+        if MODULES[name].PHRASES.search(text):
+            return name
+    return None
 
 
 def _reason(f: Finding) -> tuple[str, str]:
@@ -47,22 +91,56 @@ def _reason(f: Finding) -> tuple[str, str]:
         return f.reason, "format"
     if f.action in (Action.DELIVERED, Action.RELAYED, Action.EXPANDED):
         return "delivered", "action"
-    text = f.diagnostic
-    by_host = rhost.reason(f.remote_mta, f.status, f.reply_code, text)
+    text = (f.diagnostic or "")[:_TEXT_LIMIT]
+    lowered = text.lower()
+    code = status.in_text(text) or f.status
+    command = command_of(f.command, text)
+    by_host = rhost.reason(f.remote_mta, code, f.reply_code, text, command)
     if by_host:
         return by_host, "rhost"
-    if f.status in status.DEFINITIVE:
-        return status.DEFINITIVE[f.status], f"status {f.status}"
-    for name in TEXT_ORDER:
-        phrases = MODULES[name].PHRASES
-        if phrases is not None and text and phrases.search(text):
-            return name, f"text:{name}"
+    by_exchange = status.exchange_reason(text)
+    if by_exchange:
+        return by_exchange, "exchange code"
+    said = _said(lowered)
+    if code in status.DEFINITIVE:
+        by_status = status.DEFINITIVE[code]
+        if said not in OUTRANKS_STATUS or said == by_status or MODULES[by_status].PHRASES.search(lowered):
+            return by_status, f"status {code}"
+    if said:
+        return _reading(said, f, lowered, code or str(f.reply_code or ""), command), f"text:{said}"
+    return _without_words(f, lowered, code, command)
+
+
+def _reading(said: str, f: Finding, text: str, code: str, command: str | None) -> str:
+    """What the words mean given the action, the command they answered and the code that came with them."""
+    if said == "userunknown" and (command == "DATA" or (code in _MAILBOX_REFUSED and command != "RCPT")):
+        return "filtered"
+    if said == "hostunknown" and code[:1] == "4":
+        return "networkerror"
+    if said == "networkerror" and f.action is Action.FAILED and code[:1] != "5" and _TIMED_OUT.search(text):
+        return "expired"  # gave up on a host that never answered
+    if said == "systemerror" and command == "CONNECT":
+        return "blocked"  # "421 Service not available" to the greeting: this client is refused
+    return said
+
+
+def _without_words(f: Finding, text: str, code: str | None, command: str | None) -> tuple[str, str]:
+    for candidate in dict.fromkeys((code, f.status)):
+        for name, module in MODULES.items():
+            if candidate and candidate in module.STATUSES:
+                return name, f"status {candidate}"
     for name, module in MODULES.items():
-        if f.status in module.STATUSES:
-            return name, f"status {f.status}"
+        weak = getattr(module, "WEAK", None)
+        if weak is not None and text and weak.search(text):
+            return name, f"weak text:{name}"
+    klass = (code or str(f.reply_code or ""))[:1]
+    if command == "CONNECT" and klass in ("4", "5"):
+        return "blocked", "refused at connection"
+    if command == "MAIL" and klass in ("4", "5"):
+        return "rejected", "refused at MAIL FROM"
     for name, module in MODULES.items():
         if f.reply_code in module.REPLY_CODES:
             return name, f"reply {f.reply_code}"
-    if f.status and f.status[0] == "4" and f.action is Action.FAILED:
-        return "expired", "gave up on a transient status"
-    return ("onhold", "no rule") if (text or f.status) else ("undefined", "nothing to read")
+    if f.action is Action.DELAYED or (not text and klass == "4"):
+        return "expired", "still retrying, or retried without an answer"
+    return ("onhold", "no rule") if (text or code) else ("undefined", "nothing to read")

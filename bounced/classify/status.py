@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-# Enhanced status codes that name one reason whatever text follows them (RFC 3463, RFC 5248 registry).
+import re
+
+# Enhanced status codes that name one reason whatever text follows them (RFC 3463, RFC 5248 registry),
+# unless the text names one of the reasons in OUTRANKS_STATUS (see classify()).
 DEFINITIVE: dict[str, str] = {
     "5.1.1": "userunknown",
     "4.1.1": "userunknown",
     "5.1.2": "hostunknown",
     "5.1.6": "hasmoved",
     "5.1.10": "notaccept",  # RFC 7505 null MX
-    "5.7.27": "notaccept",  # RFC 7505: sender domain has null MX
+    "5.7.27": "rejected",  # RFC 7505 section 4.2: the *sender* domain has a null MX
     "5.2.2": "mailboxfull",
     "4.2.2": "mailboxfull",
     "5.3.4": "mesgtoobig",
@@ -17,6 +20,7 @@ DEFINITIVE: dict[str, str] = {
     "4.3.1": "systemfull",
     "4.4.7": "expired",
     "5.4.7": "expired",
+    "5.7.13": "suspend",  # user account disabled
     "5.7.23": "authfailure",  # SPF validation failed
     "5.7.24": "authfailure",  # SPF validation error
     "5.7.26": "authfailure",  # multiple authentication checks failed
@@ -26,7 +30,32 @@ DEFINITIVE: dict[str, str] = {
     "4.4.6": "networkerror",
     "4.7.28": "speeding",
     "5.1.8": "rejected",  # bad sender's system address
+    "5.1.7": "rejected",  # bad sender's mailbox address syntax
+    "4.1.8": "rejected",
 }
+
+# Exchange and Office 365 put their own diagnostic code after the status ("550 5.2.3
+# RESOLVER.RST.RecipSizeLimit; message too large for this recipient"); it is more precise than both.
+EXCHANGE_CODES: dict[str, str] = {
+    "resolver.adr.recipnotfound": "userunknown",
+    "resolver.adr.exrecipnotfound": "userunknown",
+    "resolver.adr.recipientnotfound": "userunknown",
+    "resolver.rst.recipsizelimit": "mesgtoobig",
+    "resolver.rst.sendsizelimit": "mesgtoobig",
+    "resolver.rst.authrequired": "securityerror",
+    "resolver.rst.notauthorized": "filtered",
+    "resolver.rst.restrictedtorecipientspermission": "filtered",
+    "resolver.rst.sendernotauthenticatedforgroup": "filtered",
+    "resolver.rst.sendernotauthenticatedformailbox": "filtered",
+    "storedrv.deliver.exceptions:quotaexceededexception": "mailboxfull",
+    "queue.expired": "expired",
+    "transport.rules.rejectmessage": "policyviolation",
+}
+EXCHANGE_RE = re.compile(r"\b(resolver\.\w+\.\w+|storedrv\.\w+\.exceptions:\w+|queue\.expired|transport\.rules\.\w+)", re.IGNORECASE)
+
+# An enhanced status code in a server's reply: not part of a longer dotted number (an IP address,
+# Yahoo's "4.16.55.1").
+STATUS_IN_TEXT = re.compile(r"(?<![\w.])([45]\.\d{1,3}\.\d{1,3})(?![\w.]*\d)")
 
 # RFC 5321 section 4.2.3 reply codes, for reports and docs.
 REPLY_CODES: dict[int, str] = {
@@ -48,3 +77,15 @@ REPLY_CODES: dict[int, str] = {
     554: "transaction failed",
     556: "domain does not accept mail",
 }
+
+
+def in_text(text: str) -> str | None:
+    """The first enhanced status code that the server's own words carry, if any."""
+    match = STATUS_IN_TEXT.search(text)
+    return match.group(1) if match else None
+
+
+def exchange_reason(text: str) -> str | None:
+    """The reason an Exchange diagnostic code in ``text`` names, if any."""
+    match = EXCHANGE_RE.search(text)
+    return EXCHANGE_CODES.get(match.group(1).lower()) if match else None

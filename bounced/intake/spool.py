@@ -1,18 +1,22 @@
-"""The writer thread: the one owner of the database connection while the listener runs.
+"""The spool: a writer thread that stores raw messages, and a processor process that parses them.
 
-Coroutines hand it raw messages and await the commit (that is when SMTP may answer 250).
-Stores waiting at the same moment share one commit (group commit); parsing, correlation and
-policy run afterwards, whenever no store is waiting, so a slow parse never delays a 250.
+Coroutines hand the thread raw messages and await the commit (that is when SMTP may answer 250).
+Stores waiting at the same moment share one commit (group commit).  Parsing, correlation and
+policy run in a separate process (they need the CPU, and the listener's event loop must not
+wait for them), woken after each commit; at start it takes up whatever was stored and never
+processed (a crash between the 250 and the parse).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+import os
 import queue
 import threading
-from collections import deque
 from collections.abc import Callable
+from typing import Any
 from concurrent.futures import Future
 from dataclasses import dataclass
 
@@ -41,7 +45,6 @@ class Spool:
         self.settings = settings
         self._factory = store_factory or (lambda: Store(settings.database_path()))
         self._queue: queue.Queue[object] = queue.Queue()
-        self._pending: deque[int] = deque()
         self._ready = threading.Event()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="bounced-spool", daemon=True)
@@ -49,6 +52,12 @@ class Spool:
         self._ready.wait()
         if self._error is not None:
             raise self._error
+        ctx = multiprocessing.get_context("spawn")  # no fork of a threaded asyncio process
+        self._wake = ctx.Event()
+        self._stop = ctx.Event()
+        self._processor = ctx.Process(target=process_loop, args=(settings, self._wake, self._stop),
+                                      name="bounced-processor", daemon=True)
+        self._processor.start()
 
     async def store(self, data: bytes, source: str, mail_from: str | None, rcpt_to: str | None) -> tuple[int, bool]:
         """Commit a raw message; returns (raw id, duplicate).  Raises StoreError when it cannot be kept."""
@@ -56,32 +65,30 @@ class Spool:
         self._queue.put(_Store(data, source, mail_from, rcpt_to, future))
         return await asyncio.wrap_future(future)
 
-    def close(self, timeout: float = 30.0) -> None:
+    def close(self, timeout: float = 60.0) -> None:
         """Finish the stores and the processing queued so far, then stop."""
         self._queue.put(_STOP)
         self._thread.join(timeout)
+        self._stop.set()
+        self._wake.set()
+        self._processor.join(timeout)
+        if self._processor.is_alive():  # what is left is processed at the next start
+            self._processor.terminate()
 
     # -- the thread ---------------------------------------------------------------------------
 
     def _run(self) -> None:
         try:
             store = self._factory()
-            pipeline = Pipeline(store, self.settings)
-            self._pending.extend(store.raw_ids("state = 'stored'"))  # stored before a crash, never processed
         except BaseException as exc:  # noqa: BLE001 - reported to the caller of __init__
             self._error = exc
             self._ready.set()
             return
         self._ready.set()
-        if self._pending:
-            log.info("processing %d message(s) stored before the last stop", len(self._pending))
-        stopping = False
         while True:
-            try:
-                item = self._queue.get(timeout=None if not self._pending and not stopping else 0)
-            except queue.Empty:
-                item = None
+            item = self._queue.get()
             batch: list[_Store] = []
+            stopping = False
             while item is not None:
                 if item is _STOP:
                     stopping = True
@@ -93,10 +100,7 @@ class Spool:
                     item = None
             if batch:
                 self._commit(store, batch)
-                continue
-            if self._pending:
-                pipeline.process(self._pending.popleft())
-                continue
+                self._wake.set()
             if stopping:
                 store.close()
                 return
@@ -117,5 +121,21 @@ class Spool:
                 item.future.set_exception(result)
             else:
                 item.future.set_result(result)
-                if not result[1]:
-                    self._pending.append(result[0])
+
+
+def process_loop(settings: Settings, wake: Any, stop: Any) -> None:
+    """The processor process: parse, correlate and record every stored message, until stopped."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    os.nice(10)  # under a burst the listener comes first; the backlog is parsed when it eases
+    store = Store(settings.database_path(), durable=False)  # events and states derive from the raw rows
+    pipeline = Pipeline(store, settings)
+    while True:
+        wake.clear()
+        ids = store.raw_ids("state = 'stored'")
+        for raw_id in ids:
+            pipeline.process(raw_id)  # parses outside, then one short transaction per message
+        if not ids:
+            if stop.is_set():
+                store.close()
+                return
+            wake.wait(1.0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
+from email.message import Message
 
 from bounced.classify import classify
 from bounced.model import Action, Bounce, Detection, Kind, Recipient, VerpInfo
@@ -48,13 +49,13 @@ def parse_message(
 def _parse(data: bytes, source: str | None, envelope_to: str | None) -> Bounce:
     mail = Mail(parse_bytes(data))
     envelope_to = envelope_to or _envelope_to(mail)
-    detection = _detect(mail)
+    detection, read = _detect(mail)
     message_id = mail.header("Message-ID") or None
     if not detection.findings:
         return Bounce(Kind.UNKNOWN, source=source, envelope_to=envelope_to, error=_why_unknown(mail, detection),
                       message_id=message_id)
     recipients = tuple(_recipient(f) for f in detection.findings)
-    headers = returned_headers(mail)
+    headers = returned_headers(read)
     return Bounce(
         kind=detection.kind or kind_of(recipients),
         recipients=recipients,
@@ -68,12 +69,31 @@ def _parse(data: bytes, source: str | None, envelope_to: str | None) -> Bounce:
     )
 
 
-def _detect(mail: Mail) -> Detection:
+def _detect(mail: Mail, forwarded: bool = True) -> tuple[Detection, Mail]:
+    """The first detector's result, and the message it read (the attached report, for a wrapper)."""
+    detection = Detection("none")
     for detector in _DETECTORS:
         detection = detector.detect(mail)
         if detection.findings:
-            return detection
-    return Detection("none")
+            break
+    if forwarded and not any(f.status or f.diagnostic for f in detection.findings):
+        # A gateway that wraps the report it got (a multipart/report attached as message/rfc822)
+        # and says nothing of its own: the attached report is the one to read.
+        inner = _attached_report(mail)
+        if inner is not None:
+            nested, inner_mail = _detect(Mail(inner), forwarded=False)
+            if any(f.status or f.diagnostic for f in nested.findings):
+                return nested, inner_mail
+    return (detection if detection.findings else Detection("none")), mail
+
+
+def _attached_report(mail: Mail) -> Message | None:
+    for part in mail.parts_of("message/rfc822"):
+        payload = part.get_payload()
+        inner = payload[0] if isinstance(payload, list) and payload else None
+        if isinstance(inner, Message) and inner.get_content_type() == "multipart/report":
+            return inner
+    return None
 
 
 def _recipient(finding) -> Recipient:

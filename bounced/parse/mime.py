@@ -5,7 +5,7 @@ from __future__ import annotations
 import email.header
 import email.utils
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from email import policy
 from email.message import Message
 from email.parser import BytesParser, HeaderParser
@@ -79,6 +79,12 @@ def part_text(part: Message) -> str:
     return text
 
 
+def content_type(part: Message) -> str:
+    """``part``'s content type; a value whose parameters lack the ";" (seen in the wild) still reads."""
+    ctype = part.get_content_type()
+    return ctype.split(None, 1)[0] if " " in ctype or "\n" in ctype or "\t" in ctype else ctype
+
+
 def iter_parts(msg: Message, depth: int = 0) -> Iterator[Message]:
     """Every leaf and message/* part of ``msg``, without descending into attached originals."""
     yield msg
@@ -101,30 +107,48 @@ def field_blocks(text: str) -> list[dict[str, str]]:
     """Split RFC 822 style field blocks (as in a delivery-status part) into dicts.
 
     Names are lower-cased, folded lines unfolded; a repeated field keeps its first value.
-    Blocks are separated by blank lines; lines that are not fields are skipped.
+    Blocks are separated by blank lines (or by a repeated recipient field, see split_fields);
+    lines that are not fields are skipped.
     """
     blocks: list[dict[str, str]] = []
-    current: dict[str, str] = {}
-    last: str | None = None
+    current: list[list[str]] = []
+    last: list[str] | None = None
     for line in text.split("\n"):
         if not line.strip():
             if current:
-                blocks.append(current)
-            current, last = {}, None
+                blocks.extend(split_fields((k, v) for k, v in current))
+            current, last = [], None
             continue
         if line[0] in " \t" and last is not None:
-            current[last] += " " + line.strip()
+            last[1] += " " + line.strip()
             continue
         match = _FIELD_RE.match(line)
         if match is None:
             last = None
             continue
-        name = match.group(1).lower()
+        last = [match.group(1).lower(), match.group(2).strip()]
+        current.append(last)
+    if current:
+        blocks.extend(split_fields((k, v) for k, v in current))
+    return blocks
+
+
+# Some MTAs (AOL, a few appliances) run recipient blocks together without the blank line that
+# RFC 3464 section 2.1 asks for; a second Final-Recipient or Original-Recipient opens a new block.
+_RECIPIENT_FIELDS = ("final-recipient", "original-recipient")
+
+
+def split_fields(fields: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
+    """Field (name, value) pairs as blocks: first value of a name wins, a repeated recipient field splits."""
+    blocks: list[dict[str, str]] = []
+    current: dict[str, str] = {}
+    for name, value in fields:
         if name in current:
-            last = None
-            continue
-        current[name] = match.group(2).strip()
-        last = name
+            if name not in _RECIPIENT_FIELDS:
+                continue
+            blocks.append(current)
+            current = {}
+        current[name] = value
     if current:
         blocks.append(current)
     return blocks
@@ -202,21 +226,21 @@ class Mail:
 
     @cached_property
     def content_type(self) -> str:
-        return self.msg.get_content_type()
+        return content_type(self.msg)
 
     @cached_property
     def parts(self) -> list[Message]:
         return list(iter_parts(self.msg))
 
     def parts_of(self, *types: str) -> list[Message]:
-        return [p for p in self.parts if p.get_content_type() in types]
+        return [p for p in self.parts if content_type(p) in types]
 
     @cached_property
     def body_text(self) -> str:
         """The human-readable notification: text parts in order, before any attached original."""
         texts = []
         for part in self.parts:
-            ctype = part.get_content_type()
+            ctype = content_type(part)
             if ctype in ("text/plain", "text/html") or (
                 part is self.msg and not part.is_multipart() and part.get_content_maintype() != "message"
             ):
@@ -226,6 +250,8 @@ class Mail:
                 if ctype == "text/html":
                     text = html_to_text(text)
                 texts.append(text)
+            elif ctype.startswith("multipart/") and isinstance(part.get_payload(), str):
+                texts.append(part_text(part))  # a multipart whose boundary was lost: its raw text
             elif ctype in ("message/rfc822", "text/rfc822-headers") and texts:
                 break
         return "\n".join(texts)[:MAX_TEXT]

@@ -6,7 +6,8 @@ import re
 from email.message import Message
 
 from bounced.model import Original
-from bounced.parse.mime import Mail, decode_header, headers_from_text, normalize_address, part_text
+from bounced.parse.mime import ADDRESS_RE as _ADDRESS
+from bounced.parse.mime import Mail, content_type, decode_header, headers_from_text, normalize_address, part_text
 
 # Lines that non-MIME bounces put between their report and the returned message.  They are the
 # senders' own wordings (Exim, qmail, Sendmail, Postfix, Gmail, Courier, Notes, ...).
@@ -35,7 +36,7 @@ _HEADER_START = re.compile(r"^(?:Return-Path|Received|From|Message-I[dD]|Date|To
 def returned_headers(mail: Mail) -> Message | None:
     """The headers of the returned message, from a MIME part or from quoted text."""
     for part in mail.parts:
-        ctype = part.get_content_type()
+        ctype = content_type(part)
         if ctype in ("message/rfc822", "message/global"):
             payload = part.get_payload()
             if isinstance(payload, list) and payload and isinstance(payload[0], Message):
@@ -64,6 +65,20 @@ def _quoted_headers(text: str) -> Message | None:
             break
         lines.append(line.lstrip() if lines and not line[:1].isspace() else line)
     return headers_from_text("\n".join(lines) + "\n")
+
+
+def sole_recipient(mail: Mail) -> str | None:
+    """The one address the returned message was sent to (To and Cc), when there is exactly one.
+
+    For reports that name no recipient (Sendmail V5, DSNs without recipient blocks): with one
+    address the recipient is certain; with several it is a guess, and we do not guess.
+    """
+    headers = returned_headers(mail)
+    if headers is None:
+        return None
+    found = {normalize_address(a) for name in ("To", "Cc") for a in _ADDRESS.findall(decode_header(headers.get(name)))}
+    found.discard("")
+    return found.pop() if len(found) == 1 else None
 
 
 def returned_text_start(text: str) -> int:

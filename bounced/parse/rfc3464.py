@@ -14,8 +14,10 @@ from bounced.parse.mime import (
     normalize_address,
     parse_date,
     part_text,
+    split_fields,
     strip_type,
 )
+from bounced.parse.original import returned_text_start, sole_recipient
 
 _DSN_TYPES = ("message/delivery-status", "message/global-delivery-status")
 _ACTIONS = {a.value: a for a in Action}
@@ -31,9 +33,7 @@ def status_blocks(part: Message) -> list[dict[str, str]]:
         blocks = []
         for sub in payload:
             if isinstance(sub, Message):
-                block = {k.lower(): " ".join(str(v).split()) for k, v in reversed(sub.items())}
-                if block:
-                    blocks.append(block)
+                blocks.extend(split_fields((k.lower(), " ".join(str(v).split())) for k, v in sub.items()))
         return blocks
     if isinstance(payload, list):  # base64 delivery-status: compat32 split the encoded text
         raw = "".join(p.as_string() for p in payload if isinstance(p, Message))
@@ -43,8 +43,12 @@ def status_blocks(part: Message) -> list[dict[str, str]]:
     return field_blocks(part_text(part))
 
 
-def findings_from_blocks(blocks: list[dict[str, str]]) -> tuple[dict[str, str], list[Finding]]:
-    """Split blocks into the per-message fields and one Finding per recipient block."""
+def findings_from_blocks(blocks: list[dict[str, str]], text: str = "") -> tuple[dict[str, str], list[Finding]]:
+    """Split blocks into the per-message fields and one Finding per recipient block.
+
+    ``text`` is the human-readable part of the report: where a block has no Diagnostic-Code,
+    what that text says about the recipient stands in for it.
+    """
     per_message: dict[str, str] = {}
     findings: list[Finding] = []
     for block in blocks:
@@ -52,32 +56,85 @@ def findings_from_blocks(blocks: list[dict[str, str]]) -> tuple[dict[str, str], 
             if not findings:
                 per_message.update({k: v for k, v in block.items() if k not in per_message})
             continue
-        finding = _finding(block)
-        if finding is not None:
+        if not findings and "reporting-mta" in block:
+            per_message.setdefault("reporting-mta", block["reporting-mta"])
+        finding = _finding(block, text)
+        if finding is not None and all(f.address != finding.address or f.action != finding.action for f in findings):
             findings.append(finding)
     return per_message, findings
 
 
-def _finding(block: dict[str, str]) -> Finding | None:
+def _finding(block: dict[str, str], text: str) -> Finding | None:
     final = block.get("final-recipient") or block.get("x-actual-recipient") or ""
     original = block.get("original-recipient")
     address = normalize_address(final) or normalize_address(original) or normalize_address(block.get("x-actual-recipient"))
     if not address:
         return None
-    diagnostic = strip_type(block.get("diagnostic-code", "")) if ";" in block.get("diagnostic-code", "")[:20] else block.get("diagnostic-code", "")
-    diagnostic = " ".join(diagnostic.split())
-    status = find_status(block.get("status", ""))
-    action = _action(block.get("action", ""), status)
+    raw = block.get("diagnostic-code", "")
+    diagnostic = " ".join((strip_type(raw) if _DIAGNOSTIC_TYPE.match(raw) else raw).split())
+    if not diagnostic and text:
+        diagnostic = text_about(text, address)
+    field = find_status(block.get("status", ""))
+    status = prefer_status(field, diagnostic)
     return Finding(
         address=address,
-        action=action,
+        action=_action(block.get("action", ""), field),
         status=status,
-        reply_code=find_reply_code(diagnostic[:40]) if diagnostic else None,
+        reply_code=reply_code_in(diagnostic),
         diagnostic=diagnostic,
         remote_mta=strip_type(block.get("remote-mta")) or None,
         final_recipient=" ".join(final.split()) or None,
         original_recipient=" ".join(original.split()) if original else None,
     )
+
+
+def prefer_status(field: str | None, diagnostic: str) -> str | None:
+    """The Status field, unless the remote server's own code in the diagnostic says more.
+
+    The Status field is the reporting MTA's summary (often just x.0.0, or 4.4.7 when a
+    message expired after a run of deferrals); the code in the server's reply names the
+    cause.  A code of the other class is not taken: it belongs to another attempt.
+    """
+    said = find_status(diagnostic) if diagnostic else None
+    if field is None or said is None:
+        return field or said
+    if said[0] != field[0] or said.endswith(".0.0"):
+        return field
+    return said
+
+
+def reply_code_in(diagnostic: str) -> int | None:
+    """The SMTP reply code of a diagnostic: at its start, or after the server's "said:"."""
+    if not diagnostic:
+        return None
+    code = find_reply_code(diagnostic[:40])
+    if code is None:
+        match = _SAID.search(diagnostic)
+        code = find_reply_code(diagnostic[match.end():match.end() + 40]) if match else None
+    return code
+
+
+_DIAGNOSTIC_TYPE = re.compile(r"^\s*[\w.-]{1,40}\s*;")  # "smtp;", "X-Unix;", "X-Outbound-Mail-Relay;"
+_SAID = re.compile(r"\b(?:said|returned|replied|responded|response|error)\s*:?\s*['\"(\[]?", re.I)
+_RETURNED_START = re.compile(r"^(?:Return-Path|Received|Message-I[dD]|DKIM-Signature):", re.M)
+
+
+def text_about(text: str, address: str) -> str:
+    """What a human-readable report says about ``address``: its line and the lines that follow, to a blank line."""
+    lower = text.lower()
+    index = lower.find(address.lower())
+    while index >= 0:
+        start = text.rfind("\n", 0, index) + 1
+        line_end = text.find("\n", index)
+        line_end = len(text) if line_end < 0 else line_end
+        if _RETURNED_START.match(text, start) is None and not text[start:index].lstrip().lower().startswith(("to:", "from:", "for ")):
+            end = text.find("\n\n", index)
+            end = len(text) if end < 0 else end
+            said = text[index + len(address): min(end, index + 1000)]
+            said = said.lstrip(">\"' \t:.-)")
+            return " ".join(said.split())
+        index = lower.find(address.lower(), line_end)
+    return ""
 
 
 def _action(value: str, status: str | None) -> Action:
@@ -102,12 +159,18 @@ class RFC3464:
         blocks: list[dict[str, str]] = []
         for part in mail.parts_of(*_DSN_TYPES):
             blocks.extend(status_blocks(part))
+        text = mail.body_text
         if not blocks:
-            text = mail.body_text
             if not _TEXT_DSN.search(text):
                 return Detection(self.name)
             blocks = field_blocks(text)
-        per_message, findings = findings_from_blocks(blocks)
+            text = text[: _TEXT_DSN.search(text).start()]
+        report = text[: returned_text_start(text)]
+        per_message, findings = findings_from_blocks(blocks, report)
+        if not findings and (sole := sole_recipient(mail)) and mail.parts_of(*_DSN_TYPES):
+            # A report whose delivery-status part lost its recipient blocks (Postfix's "Delivery
+            # report unavailable"): the returned message's only recipient is the one that failed.
+            findings = [Finding(address=sole, diagnostic=text_about(report, sole))]
         if not findings:
             return Detection(self.name)
         return Detection(

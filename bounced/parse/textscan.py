@@ -18,7 +18,7 @@ from bounced.parse.original import returned_text_start
 # An address that opens a recipient entry: at the start of a line, maybe quoted or bracketed,
 # maybe followed by a colon, "...", or text.
 _ENTRY = re.compile(
-    r"^[ \t]{0,8}(?:RCPT To:|Recipient address:|Original-Recipient:|Failed recipient:|Address:)?[ \t]*"
+    r"^[ \t]{0,8}(?:RCPT To:|Recipient address:|Recipient:|Original-Recipient:|Failed recipient:|Address:)?[ \t]*"
     r"[<\"(]?(?P<addr>[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+)[>\")]?"
     r"(?P<rest>[ \t]*(?::|\.\.\.|\s-\s|$).*)$",
     re.I,

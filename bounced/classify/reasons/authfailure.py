@@ -1,24 +1,25 @@
 """`authfailure`: SPF, DKIM or DMARC authentication failed."""
 
-import re
+from bounced.classify.reasons import phrases
 
 NAME = "authfailure"
-PHRASES = re.compile(
-    r"(?:"
-    r"\bspf\b|"
-    r"\bdkim\b|"
-    r"dmarc (?:policy|check|fail|reject|verification)|"
-    r"sender policy framework|"
-    r"not (?:pass|passing) (?:spf|dkim|dmarc|authentication)|"
-    r"authentication (?:check|checks)? ?(?:failed|failure)|"
-    r"(?:is not|not) (?:an )?authorized (?:sender|to send)|"
-    r"not designated|"
-    r"unauthenticated (?:email|mail)|"
-    r"domain owner'?s? policy|"
-    r"fails? (?:to pass )?(?:the )?(?:spf|dkim|dmarc)|"
-    r"(?:spf|dkim|dmarc).{0,10}(?:fail|check|hard ?fail|reject)"
-    r")",
-    re.I,
+PHRASES = phrases(
+    r"\bspf\b[^.;]{0,30}?(?:check |validation |record )?(?:fail|failed|failure|hard ?fail|soft ?fail|error)",
+    r"\bspf: \S+ is not allowed to send",
+    r"bad spf records?",
+    r"sender policy framework",
+    r"does not designate \S+ as permitted sender",
+    r"\bdkim\b[^.;]{0,30}?(?:fail|failed|failure|invalid|permanently deferred)",
+    r"\bdmarc\b[^.;]{0,30}?(?:fail|failed|failure|verification|policy|reject)",
+    r"(?:does not|doesn'?t|did not|failed to|fails? to) pass (?:the )?(?:spf|dkim|dmarc|authentication)",
+    # Gmail: "Unauthenticated email from x is not accepted due to domain's DMARC policy",
+    # "This message does not have authentication information or fails to pass authentication checks"
+    r"unauthenticated e-?mail from",
+    r"does not have authentication information",
+    r"authentication checks? (?:failed|failure)",
+    # GoDaddy IB508: "x is not allowed to send from <domain> per it's SPF Record"
+    r"not allowed to send (?:mail )?from \S+ per it'?s spf",
+    r"requires all senders to authenticate with either spf or dkim",
 )
-STATUSES = frozenset({'5.7.23', '5.7.24', '5.7.26', '4.7.23', '4.7.24', '4.7.26', '5.7.20', '5.7.21', '5.7.22'})
+STATUSES = frozenset({"5.7.23", "5.7.24", "5.7.26", "4.7.23", "4.7.24", "4.7.26", "5.7.509", "5.7.510"})
 REPLY_CODES: frozenset[int] = frozenset()

@@ -1,21 +1,23 @@
-"""`contenterror`: Malformed content, headers or MIME that the receiver rejects."""
+"""`contenterror`: malformed content, headers or MIME that the receiver rejects."""
 
-import re
+from bounced.classify.reasons import phrases
 
 NAME = "contenterror"
-PHRASES = re.compile(
-    r"(?:"
-    r"(?:header|mime|content) (?:error|syntax|invalid|is malformed)|"
-    r"malformed (?:message|mime|header)|"
-    r"improper use of 8-bit data|"
-    r"(?:bad|illegal|invalid) (?:header|character|content|mime)|"
-    r"line too long|"
-    r"message (?:contains|has) (?:invalid|illegal)|"
-    r"content.{0,10}not supported|"
-    r"headers? (?:too|are too) (?:long|large|many)|"
-    r"message header size"
-    r")",
-    re.I,
+PHRASES = phrases(
+    # Sendmail: "554 5.6.9 improper use of 8-bit data in message header"
+    r"improper use of 8-bit data",
+    r"(?:header|mime|content) (?:error|syntax)",
+    r"(?:malformed|invalid|illegal|improperly[- ]formatted) (?:message|mime|header|content|character|binary)",
+    r"message (?:contains|has) (?:invalid|illegal|bad)",
+    r"headers? (?:size |line )?(?:is |are )?too (?:long|large|many)",
+    r"header size exceeds",
+    r"message header size",
+    r"mime complexity",
+    r"unnecessary base64 encoding",
+    r"line too long",
+    r"data format error",
+    # amavisd-new: "554 5.7.0 Reject, id=... - BAD-HEADER"
+    r"- bad-header",
 )
-STATUSES = frozenset({'5.6.0', '5.6.1', '5.6.3', '5.6.2'})
+STATUSES = frozenset({"5.6.0", "5.6.1", "5.6.2", "5.6.3", "5.6.5", "5.6.6", "5.6.9"})
 REPLY_CODES: frozenset[int] = frozenset()

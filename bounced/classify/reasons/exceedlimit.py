@@ -1,15 +1,11 @@
-"""`exceedlimit`: The message exceeds a per-recipient limit other than size."""
+"""`exceedlimit`: the message exceeds a per-recipient limit other than size."""
 
-import re
+from bounced.classify.reasons import phrases
 
 NAME = "exceedlimit"
-PHRASES = re.compile(
-    r"(?:"
-    r"message too large for this recipient|"
-    r"exceeds (?:the )?(?:recipient'?s?|size) limit|"
-    r"limit exceeded"
-    r")",
-    re.I,
+PHRASES = phrases(
+    # RFC 3463 X.2.3 "Message length exceeds administrative limit"
+    r"exceeds? (?:the )?(?:administrative|per-recipient|recipient'?s?) limit",
 )
-STATUSES = frozenset({'5.2.3', '4.2.3'})
+STATUSES = frozenset({"5.2.3", "4.2.3"})
 REPLY_CODES: frozenset[int] = frozenset()

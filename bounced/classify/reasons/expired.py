@@ -1,29 +1,26 @@
-"""`expired`: The sending MTA gave up after retrying."""
+"""`expired`: the sending MTA gave up after retrying."""
 
-import re
+from bounced.classify.reasons import phrases
 
 NAME = "expired"
-PHRASES = re.compile(
-    r"(?:"
-    r"delivery time expired|"
-    r"retry time(?:out)? (?:not reached|exceeded)|"
-    r"message (?:has been|was) (?:in the )?queue(?:d)? too long|"
-    r"(?:message |mail )?expired|"
-    r"could not be delivered (?:for|within) \d+ (?:days|hours)|"
-    r"(?:gave|giving) up|"
-    r"timeout waiting|"
-    r"has not been delivered (?:for|within)|"
-    r"too long in queue|"
-    r"delivery attempts? (?:will continue|timed out|have (?:failed|expired))|"
-    r"retry timeout exceeded|"
-    r"was not delivered within|"
-    r"undelivered for|"
-    r"maximum (?:time|delivery time)|"
-    r"queue ?time ?(?:limit|out)|"
-    r"exceeded the maximum|"
-    r"delivery (?:period|time) (?:exceeded|expired)"
-    r")",
-    re.I,
+PHRASES = phrases(
+    r"delivery time expired",
+    r"(?:message|delivery) expired",
+    r"(?:has been|was) in the queue too long",
+    r"retry time(?:out)? (?:exceeded|not reached)",
+    r"have been failing for a long time",
+    r"giving up\b",
+    r"could not deliver for the last \d+",
+    # Zoho: "421 Host not reachable."
+    r"host not reachable",
+    r"unable to deliver message after multiple retries",
+    r"could not be delivered (?:for|within) (?:more than )?\d+",
+    r"was not reachable within the allowed queue period",
+    r"delivery (?:period|time) (?:has )?(?:expired|exceeded)",
+    r"message timed out",
+    r"delivery failed \d+ attempts",
+    # Sendmail: "Cannot send message for 5 days", "Warning: could not send message for past 4 hours"
+    r"(?:cannot|could not) send message for (?:past )?\d+",
 )
-STATUSES = frozenset({'4.4.7', '5.4.7'})
+STATUSES = frozenset({"4.4.7", "5.4.7", "4.4.1"})
 REPLY_CODES: frozenset[int] = frozenset()

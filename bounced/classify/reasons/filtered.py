@@ -1,31 +1,31 @@
-"""`filtered`: Refused by a per-recipient filter or rule after the address was accepted."""
+"""`filtered`: refused by a per-recipient filter or rule after the address was accepted."""
 
-import re
+from bounced.classify.reasons import phrases
 
 NAME = "filtered"
-PHRASES = re.compile(
-    r"(?:"
-    r"due to (?:extended )?inactivity|"
-    r"refused by (?:the )?recipient|"
-    r"(?:rejected|refused|blocked) by (?:the )?(?:user|recipient|mailbox owner)|"
-    r"recipient has (?:rejected|refused|blocked)|"
-    r"(?:user|recipient) (?:refuses|rejected) to accept|"
-    r"does not accept (?:e?mail|messages) from|"
-    r"you are not allowed to send|"
-    r"not authorized to send to|"
-    r"(?:sender|you) (?:is|are) not (?:authorized|allowed|permitted) to send|"
-    r"blocked by (?:the )?recipient|"
-    r"email address (?:has been )?blocked by the recipient|"
-    r"this mailbox is restricted|"
-    r"delivery not authorized|"
-    r"(?:user|recipient|mailbox) reject|"
-    r"message filtered|"
-    r"filtered|"
-    r"rcpt restricted|"
-    r"restricted recipient|"
-    r"prohibited"
-    r")",
-    re.I,
+PHRASES = phrases(
+    # Facebook: "Refused due to recipient preferences"; AOL: "the recipient is only accepting mail from
+    # specific email addresses"; Exchange: "Delivery not authorized, message refused"
+    r"refused due to recipient preferences",
+    r"recipient is only accepting mail from specific",
+    r"due to (?:the )?recipients?'?s? policy",
+    r"due to receiver policy",
+    r"delivery not authorized",
+    r"resolver\.rst\.notauthorized",
+    r"has restricted sms e-?mail",
+    r"is not accepting any mail",
+    r"message rejected due to user rules",
+    r"(?:rejected|refused|blocked) by (?:the )?(?:recipient|user|mailbox owner)",
+    r"(?:recipient|user) has (?:rejected|refused|blocked)",
+    r"user refuses to accept",
+    r"\buser reject",
+    r"this account is protected by",
+    r"does not accept (?:e-?mail|mail|messages) from (?:you|this sender|your address)",
+    r"message filtered",
+    r"delivery to this address is restricted",
+    r"refuse to receive mail",
+    # au (KDDI): "Each of the following recipients was rejected by a remote mail server."
+    r"recipients was rejected by a remote mail server",
 )
-STATUSES: frozenset[str] = frozenset()
+STATUSES = frozenset({"5.2.0", "4.2.0"})
 REPLY_CODES: frozenset[int] = frozenset()

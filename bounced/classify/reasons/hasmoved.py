@@ -1,16 +1,15 @@
-"""`hasmoved`: The mailbox has moved and left no forwarding address."""
+"""`hasmoved`: the mailbox has moved and left no forwarding address."""
 
-import re
+from bounced.classify.reasons import phrases
 
 NAME = "hasmoved"
-PHRASES = re.compile(
-    r"(?:"
-    r"has been replaced by|"
-    r"user not local; please try|"
-    r"address has (?:been )?(?:moved|changed)|"
-    r"no longer at this address"
-    r")",
-    re.I,
+PHRASES = phrases(
+    r"has been replaced by",
+    # RFC 5321 551: "User not local; please try <forward-path>"
+    r"user not local; please try",
+    r"(?:address|mailbox|user) has (?:been )?moved",
+    r"no longer at this address",
+    r"recipient no longer on server",
 )
-STATUSES = frozenset({'5.1.6'})
+STATUSES = frozenset({"5.1.6", "4.1.6"})
 REPLY_CODES = frozenset({551})

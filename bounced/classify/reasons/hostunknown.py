@@ -1,33 +1,35 @@
-"""`hostunknown`: The recipient domain does not exist or has no usable MX/A record."""
+"""`hostunknown`: the recipient domain does not exist or has no usable MX/A record."""
 
-import re
+from bounced.classify.reasons import phrases
 
 NAME = "hostunknown"
-PHRASES = re.compile(
-    r"(?:"
-    r"host (?:or domain name )?not found|"
-    r"host unknown|"
-    r"unknown host|"
-    r"domain (?:does not exist|not found|unknown|name not found)|"
-    r"name or service not known|"
-    r"no such domain|"
-    r"nxdomain|"
-    r"unrouteable (?:mail )?domain|"
-    r"invalid domain|"
-    r"illegal host/domain|"
-    r"domain (?:is )?(?:not|no longer) (?:valid|registered|in use)|"
-    r"no (?:valid )?mx (?:record|host)|"
-    r"host name lookup failure|"
-    r"all relevant mx records point to non-existent hosts|"
-    r"can'?t find the domain|"
-    r"dns error: domain|"
-    r"recipient domain .* does not exist|"
-    r"domain must exist|"
-    r"unknown domain|"
-    r"non-?existent domain|"
-    r"address domain invalid"
-    r")",
-    re.I,
+PHRASES = phrases(
+    # Postfix: "Host or domain name not found. Name service error for name=... type=A: Host not found"
+    r"host or domain name not found",
+    r"host (?:name )?not found(?!, try again)",
+    # DragonFly dma: "DNS lookup failure: host x not found"
+    r"\bhost \S+ not found",
+    r"host unknown",
+    r"unknown host",
+    # (not Postfix's "Sender address rejected: Domain not found": that is the sender's domain)
+    r"(?<!sender address rejected: )(?:recipient |mail |destination )?domain (?:name )?(?:does not exist|not found|is unknown|unknown)",
+    r"domain must exist",
+    r"no such domain",
+    r"nxdomain",
+    r"name or service not known",
+    # Exim: "Unrouteable address", "Unrouteable mail domain"
+    r"unroute?able (?:mail )?(?:domain|address)",
+    r"invalid (?:recipient )?domain\b",
+    r"illegal host/domain",
+    r"domain (?:is )?not reachable",
+    r"domain (?:is )?(?:not|no longer) (?:valid|registered)",
+    r"all relevant mx records point to non-existent hosts",
+    r"couldn'?t find any host named",
+    r"the account or domain may not exist",
+    r"mail domain mentioned in e-?mail address is unknown",
+    r"non-?existent domain",
+    r"address domain invalid",
+    r"dns records for the destination computer could not be found",
 )
-STATUSES = frozenset({'5.1.2', '4.1.2'})
+STATUSES = frozenset({"5.1.2", "4.1.2"})
 REPLY_CODES: frozenset[int] = frozenset()

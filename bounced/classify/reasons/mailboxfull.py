@@ -1,35 +1,32 @@
-"""`mailboxfull`: The mailbox is over its quota."""
+"""`mailboxfull`: the mailbox is over its quota."""
 
-import re
+from bounced.classify.reasons import phrases
 
 NAME = "mailboxfull"
-PHRASES = re.compile(
-    r"(?:"
-    r"mailbox (?:is )?full|"
-    r"(?:over|exceeded?|exceeding|exceeds)(?: the| his| her| their| its)? (?:disk |storage |mailbox |email |e-mail )?quota|"
-    r"quota (?:exceeded|exceed|full|violation|limit)|"
-    r"mailbox (?:size )?(?:limit )?exceeded|"
-    r"mail ?box (?:has )?(?:exceeded|reached)|"
-    r"insufficient (?:disk )?(?:space|storage)(?! on)|"
-    r"(?:storage|mailbox|disk) (?:space )?(?:is )?(?:full|exceeded)|"
-    r"not enough (?:storage|space)|"
-    r"over ?quota|"
-    r"inbox is full|"
-    r"user has (?:too many messages|exceeded)|"
-    r"too much mail|"
-    r"mailfolder is full|"
-    r"full mailbox|"
-    r"mailbox is over|"
-    r"account is full|"
-    r"would exceed (?:the )?(?:mailbox|user'?s?) |"
-    r"exceed(?:ed|s)? (?:the )?(?:allowed )?(?:mailbox|storage) (?:size|space)|"
-    r"is over the allowed quota|"
-    r"out of (?:mailbox )?space|"
-    r"no space left|"
-    r"user'?s? (?:disk|mailbox) (?:quota|is full)|"
-    r"quota"
-    r")",
-    re.I,
+PHRASES = phrases(
+    r"mail ?box (?:is |was )?(?:currently )?full",
+    r"(?:inbox|mail ?folder|account|mail ?drop) is full",
+    r"full mailbox",
+    r"over ?quota",
+    r"(?<!sending )(?<!relay )quota (?:exceeded|exceed|full|violation|limit (?:reached|exceeded))",
+    r"(?:exceeds?|exceeded|exceeding|over|reached)(?: the| his| her| their| its| your)?"
+    r" (?:disk |storage |mailbox |mail |e-?mail |user'?s? |account )quota",
+    r"(?:user|recipient|mailbox|account)'?s? (?:disk |mailbox |storage )?quota",
+    r"mail ?box (?:size )?(?:limit )?(?:exceeded|has exceeded|has reached)",
+    r"mailbox exceeds allowed size",
+    r"(?:mailbox|storage) (?:size )?(?:limit )?(?:is )?exceeded",
+    r"exceeded (?:the )?(?:allowed )?(?:mailbox|storage) (?:size|space|limit)",
+    r"would exceed (?:the )?(?:mailbox|storage|quota)",
+    r"insufficient (?:disk )?(?:space|storage)(?! on)",
+    r"not enough (?:storage|space|disk space)",
+    r"out of storage space",
+    r"user has (?:too many messages|exceeded)",
+    r"too much mail data",
+    # Postfix local(8): "cannot update mailbox ... error writing message: Disk quota exceeded"
+    r"error writing message: (?:file too large|disk quota exceeded)",
+    # Orange / La Poste: "Boite du destinataire pleine. Recipient overquota"
+    r"boite du destinataire pleine",
+    r"quotaexceededexception",
 )
-STATUSES = frozenset({'5.2.2', '4.2.2'})
+STATUSES = frozenset({"5.2.2", "4.2.2"})
 REPLY_CODES: frozenset[int] = frozenset()

@@ -1,27 +1,23 @@
-"""`mailererror`: The receiving mail program (a local delivery agent or pipe) failed."""
+"""`mailererror`: the receiving mail program (a local delivery agent or pipe) failed."""
 
-import re
+from bounced.classify.reasons import phrases
 
 NAME = "mailererror"
-PHRASES = re.compile(
-    r"(?:"
-    r"(?:local )?mailer (?:error|failure)|"
-    r"exited with (?:status|exit code)|"
-    r"command (?:died|failed|output)|"
-    r"pipe to \||"
-    r"procmail|"
-    r"\bmaildrop\b|"
-    r"unknown mailer error|"
-    r"delivery agent|"
-    r"child (?:process )?exited|"
-    r"x-unix;|"
-    r"program (?:exited|failed)|"
-    r"(?:dovecot|deliver|lda|lmtp)(?: error)?:|"
-    r"permission denied|"
-    r"sh: |"
-    r"exit(?:ed)? (?:code|status) \d+"
-    r")",
-    re.I,
+PHRASES = phrases(
+    r"(?:local )?mailer (?:error|failure)",
+    r"exited with (?:status|exit code)",
+    r"command (?:died|failed) with status",
+    r"command output:",
+    r"pipe to \|",
+    r"procmail",
+    r"\bmaildrop:",
+    r"x-unix;",
+    r"child (?:process )?exited",
+    # Exim: "Child process of local_delivery transport returned 75 ... from command: /usr/bin/procmail"
+    r"child process of \S+ transport returned",
 )
+# Sendmail reports a failed pipe as "Diagnostic-Code: X-Unix; 71": a sysexits.h exit status alone.
+# It decides only when the status code names nothing more precise.
+WEAK = phrases(r"^\s*(?:6[4-9]|7[0-8])\s*$")
 STATUSES: frozenset[str] = frozenset()
 REPLY_CODES: frozenset[int] = frozenset()

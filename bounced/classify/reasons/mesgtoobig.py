@@ -1,21 +1,21 @@
-"""`mesgtoobig`: The message is larger than the recipient accepts."""
+"""`mesgtoobig`: the message is larger than the recipient accepts."""
 
-import re
+from bounced.classify.reasons import phrases
 
 NAME = "mesgtoobig"
-PHRASES = re.compile(
-    r"(?:"
-    r"message (?:size )?(?:is )?too (?:big|large)|"
-    r"(?:size|length) (?:of message )?exceeds|"
-    r"exceeds (?:the )?(?:maximum|max) (?:message )?size|"
-    r"message size (?:exceeds|limit)|"
-    r"message length exceeds|"
-    r"mail size limit|"
-    r"too large for|"
-    r"size limit exceeded|"
-    r"message exceeds"
-    r")",
-    re.I,
+PHRASES = phrases(
+    # Postfix: "552 5.3.4 Error: message file too big"
+    r"message (?:file |size )?(?:is )?too (?:big|large)",
+    r"message (?:size|length) exceeds",
+    r"(?<!mailbox )exceed(?:s|ed)? (?:the )?(?:fixed |allowed |local |system )?(?:maximum |max\.? )?(?:message |mail )?(?:size|length)",
+    r"(?:max|maximum) message size exceeded",
+    r"exceeded maximum inbound message size",
+    r"(?:mail|message) size limit",
+    r"size limit exceeded",
+    r"message size exceeded",
+    r"message too large for this",
+    r"line limit exceeded",
+    r"taille limite du message atteinte",
 )
-STATUSES = frozenset({'5.3.4', '4.3.4'})
+STATUSES = frozenset({"5.3.4", "4.3.4"})
 REPLY_CODES: frozenset[int] = frozenset()

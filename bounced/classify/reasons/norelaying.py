@@ -1,23 +1,23 @@
-"""`norelaying`: The receiver refused to relay."""
+"""`norelaying`: the receiver refused to relay."""
 
-import re
+from bounced.classify.reasons import phrases
 
 NAME = "norelaying"
-PHRASES = re.compile(
-    r"(?:"
-    r"relay(?:ing)? (?:access )?(?:denied|not (?:allowed|permitted)|prohibited|refused|rejected)|"
-    r"not permitted to relay|"
-    r"unable to relay|"
-    r"relay not|"
-    r"we do not relay|"
-    r"no relaying|"
-    r"cannot relay|"
-    r"relaying (?:mail )?(?:to .* )?(?:is )?(?:not|denied)|"
-    r"not (?:a )?(?:local|authorized) (?:host|domain)|"
-    r"open relay|"
-    r"relay"
-    r")",
-    re.I,
+PHRASES = phrases(
+    # Postfix: "Relay access denied"; Sendmail: "Relaying denied"; Exchange: "Unable to relay"
+    r"relay(?:ing)? (?:access )?(?:denied|disallowed|not (?:allowed|permitted)|prohibited|refused|rejected)",
+    r"relay(?:ing)? (?:for|to) \S+ (?:is )?(?:denied|not (?:allowed|permitted))",
+    r"not (?:permitted|allowed|authorized) to relay",
+    r"(?:unable|not able) to relay",
+    r"(?:cannot|can'?t) relay",
+    r"we do not relay",
+    r"no relaying",
+    r"not configured to relay",
+    r"relay not (?:allowed|permitted)",
+    r"isn'?t in my list of allowed rcpthosts",
+    # MessageLabs: "you are trying to use me [server-x] as a relay, but I have not been configured to let you"
+    r"as a relay, but i have not been configured",
+    r"open relay",
 )
-STATUSES = frozenset({'5.7.64'})
+STATUSES = frozenset({"5.7.64"})
 REPLY_CODES: frozenset[int] = frozenset()

@@ -1,22 +1,18 @@
-"""`notcompliantrfc`: The message does not comply with RFC 5322."""
+"""`notcompliantrfc`: the message does not comply with RFC 5322."""
 
-import re
+from bounced.classify.reasons import phrases
 
 NAME = "notcompliantrfc"
-PHRASES = re.compile(
-    r"(?:"
-    r"rfc ?5322|"
-    r"rfc ?2822|"
-    r"rfc ?822|"
-    r"multiple (?:from|to|subject|date|message-id|sender) headers|"
-    r"not (?:rfc|standards)[ -]compliant|"
-    r"duplicate (?:header|from|date|message-id)|"
-    r"missing (?:required )?(?:header|date|message-id|from)|"
-    r"bare line ?feed|"
-    r"bare lf|"
-    r"not compliant"
-    r")",
-    re.I,
+PHRASES = phrases(
+    # Gmail: "This message is not RFC 5322 compliant. There are multiple Subject headers."
+    r"rfc ?(?:5322|2822)",
+    r"not (?:rfc|standards?)[ -]?compliant",
+    r"headers are not rfc compliant",
+    r"multiple (?:from|to|cc|subject|date|message-id|sender) headers",
+    r"multiple addresses in from",
+    r"duplicate (?:from|to|subject|date|message-id|sender) headers?",
+    r"missing (?:required )?(?:date|message-id|from) header",
+    r"bare (?:lf|line ?feeds?)",
 )
 STATUSES: frozenset[str] = frozenset()
 REPLY_CODES: frozenset[int] = frozenset()

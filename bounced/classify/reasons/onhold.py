@@ -1,6 +1,4 @@
-"""`onhold`: It failed, but the reason cannot be decided yet."""
-
-import re
+"""`onhold`: it failed, but the reason cannot be decided yet."""
 
 NAME = "onhold"
 PHRASES = None  # decided by the classifier's order, not by text

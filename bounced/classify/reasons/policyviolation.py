@@ -1,26 +1,28 @@
-"""`policyviolation`: The receiver's policy (not spam or virus) refused the message."""
+"""`policyviolation`: the receiver's policy (not spam or virus) refused the message."""
 
-import re
+from bounced.classify.reasons import phrases
 
 NAME = "policyviolation"
-PHRASES = re.compile(
-    r"(?:"
-    r"policy|"
-    r"dmarc|"
-    r"attachment (?:type|not allowed|blocked|is not permitted)|"
-    r"not (?:allowed|permitted) (?:by|due to) .*(?:policy|rule)|"
-    r"prohibited (?:attachment|content|file)|"
-    r"(?:forbidden|banned|blocked) (?:attachment|content|file|extension)|"
-    r"content policy|"
-    r"violat|"
-    r"(?:message|email) (?:was |is )?(?:not accepted|refused|rejected) (?:for|due to) (?:policy|security) reasons|"
-    r"rejected by (?:local )?rule|"
-    r"local policy|"
-    r"message rejected due to content restrictions|"
-    r"this message was blocked because its content presents|"
-    r"administrative prohibition"
-    r")",
-    re.I,
+PHRASES = phrases(
+    # Yahoo: "Email not accepted for policy reasons"; Exchange transport rules: "the message was rejected
+    # by organization policy"; Gmail: "This message was blocked because its content presents a potential
+    # security issue"
+    r"(?:not accepted|rejected|refused|denied|blocked) (?:for|due to|by) (?:\S+ ){0,3}?polic(?:y|ies)",
+    r"polic(?:y|ies) (?:violation|reasons|restrictions)",
+    r"violat\w* (?:\S+ ){0,3}?polic(?:y|ies)",
+    r"content polic(?:y|ies)",
+    r"organi[sz]ational settings",
+    r"blocked because its content presents a potential",
+    r"(?:an )?illegal attachment",
+    r"(?:attachment|file|extension)s? (?:type )?(?:is |are )?(?:not allowed|not permitted|blocked|prohibited|forbidden|banned)",
+    r"(?:prohibited|forbidden|banned|blocked) (?:attachment|file|extension)",
+    r"we do not accept messages containing",
+    r"message rejected due to content restrictions",
+    r"transport\.rules\.rejectmessage",
+    r"policy rejection",
+    r"does not allow external forwarding",
+    # amavisd-new: "554 5.7.0 Reject, id=... - BANNED: P=p003,L=1,M=multipart/mixed"
+    r"- banned:",
 )
-STATUSES = frozenset({'5.7.0', '5.7.9', '5.7.17', '5.7.18', '5.7.19', '5.7.20', '5.7.21', '5.7.22'})
+STATUSES = frozenset({"5.7.17", "5.7.18", "5.7.19", "5.7.20", "5.7.21", "5.7.22"})
 REPLY_CODES: frozenset[int] = frozenset()

@@ -1,36 +1,42 @@
-"""`rejected`: The sender (envelope from or its domain) is refused."""
+"""`rejected`: the sender (envelope from or its domain) is refused."""
 
-import re
+from bounced.classify.reasons import phrases
 
 NAME = "rejected"
-PHRASES = re.compile(
-    r"(?:"
-    r"sender (?:address )?(?:is )?(?:rejected|refused|denied|invalid|not allowed|blacklisted|blocked|unknown|verify failed)|"
-    r"sender address rejected|"
-    r"(?:mail from|envelope sender|envelope from)\b.{0,40}(?:rejected|refused|invalid|denied|not allowed)|"
-    r"address rejected|"
-    r"domain of sender address .* does not exist|"
-    r"sender domain (?:must exist|is empty|not found|does not exist|unknown|rejected)|"
-    r"(?:sender|from) (?:address|domain) (?:does not|doesn't) (?:exist|resolve)|"
-    r"rejected sender|"
-    r"(?:sender|from) .*blacklist|"
-    r"your (?:email )?address has been (?:blacklisted|blocked)|"
-    r"invalid sender|"
-    r"unknown sender|"
-    r"sender verify failed|"
-    r"bogus mail from|"
-    r"not allowed to (?:send|post)|"
-    r"(?:is|are) not permitted to|"
-    r"return path|"
-    r"null sender|"
-    r"we do not accept mail from|"
-    r"spoof|"
-    r"from address|"
-    r"the sender|"
-    r"sender address|"
-    r"mail from"
-    r")",
-    re.I,
+PHRASES = phrases(
+    # Postfix: "Sender address rejected: Domain not found"; Exim: "sender verify failed",
+    # "Unroutable sender address"; qmail: "Connected to ... but sender was rejected"
+    r"sender (?:address |e-?mail address |domain )?(?:was |is )?(?:rejected|refused|denied|invalid|not allowed|blacklisted|blocked)",
+    r"rejected sender",
+    r"sender verify failed",
+    r"unroute?able sender (?:address|domain)",
+    r"domain of sender address \S+ does not exist",
+    r"sender domain (?:must exist|must resolve|is empty|does not exist|not found|unknown)",
+    r"(?:sender|from) (?:address|domain) (?:does not|doesn'?t) (?:exist|resolve)",
+    r"invalid sender",
+    r"bogus mail from",
+    r"null sender is not allowed",
+    r"empty (?:envelope )?senders? (?:is |are )?not allowed",
+    r"returned mail not accepted here",
+    r"mail from not owned by user",
+    r"fully qualified e-?mail address required",
+    r"(?:your|the) (?:e-?mail )?address (?:that )?has been (?:blacklisted|blocked)",
+    r"sending to/from an address that has been blacklisted",
+    r"mailfrom domain is listed",
+    r"emetteur invalide",
+    r"sender not pre-approved",
+    r"can'?t determine purported responsible address",
+    r"batv (?:failed to verify|validation failure)",
+    r"is not a registered gateway user",
+    # RFC 7505 section 4.2: "550 5.7.27 Sender address has null MX"
+    r"sender address has null mx",
+    # Mimecast: "Message temporarily deferred due to unresolvable RFC.5321 from address"
+    r"unresolvable rfc\.?5321 from address",
+    # Google Groups: "you may not have permission to post messages to the group"
+    r"(?:may )?not have permission to post",
+    r"administrative prohibition",
+    r"you are not allowed to post to this (?:group|mailing list)",
+    r"(?:you are )?not a member of this (?:mailing )?list",
 )
-STATUSES = frozenset({'5.1.8', '5.1.7', '4.1.8', '5.7.12'})
+STATUSES = frozenset({"5.1.8", "4.1.8", "5.1.7", "4.1.7", "5.7.12", "5.7.27"})
 REPLY_CODES: frozenset[int] = frozenset()

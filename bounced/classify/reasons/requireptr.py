@@ -1,27 +1,18 @@
-"""`requireptr`: The sending IP has no PTR record."""
+"""`requireptr`: the sending IP has no PTR record."""
 
-import re
+from bounced.classify.reasons import phrases
 
 NAME = "requireptr"
-PHRASES = re.compile(
-    r"(?:"
-    r"reverse dns|"
-    r"\bptr\b|"
-    r"(?:no|missing|unresolvable|invalid) (?:reverse|rdns|ptr)|"
-    r"rdns|"
-    r"cannot find your hostname|"
-    r"reverse (?:dns|lookup|address)|"
-    r"client host .* (?:did not resolve|no hostname)|"
-    r"ip name lookup failed|"
-    r"your hostname|"
-    r"unresolvable|"
-    r"hostname does not match|"
-    r"could not resolve|"
-    r"(?:name|host) lookup failed|"
-    r"no host name|"
-    r"not resolve your"
-    r")",
-    re.I,
+PHRASES = phrases(
+    r"reverse (?:dns|lookup|hostname|address|name)",
+    r"\bptr\b(?: record|s)?",
+    r"\brdns\b",
+    # Postfix reject_unknown_client_hostname: "Client host rejected: cannot find your hostname"
+    r"cannot find your (?:reverse )?hostname",
+    r"ip name lookup failed",
+    r"(?:no|missing|invalid) (?:reverse|rdns|ptr)",
+    r"mismatches client ip",
+    r"hostname (?:does not|doesn'?t) match",
 )
-STATUSES = frozenset({'5.7.25', '4.7.25'})
+STATUSES = frozenset({"5.7.25", "4.7.25"})
 REPLY_CODES: frozenset[int] = frozenset()

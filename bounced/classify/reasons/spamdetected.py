@@ -1,26 +1,25 @@
-"""`spamdetected`: The content was judged spam."""
+"""`spamdetected`: the content was judged spam."""
 
-import re
+from bounced.classify.reasons import phrases
 
 NAME = "spamdetected"
-PHRASES = re.compile(
-    r"(?:"
-    r"\bspam\b|"
-    r"junk mail|"
-    r"unsolicited|"
-    r"content (?:rejected|filter)|"
-    r"message content rejected|"
-    r"bulk mail|"
-    r"considered (?:as )?(?:spam|junk|unsolicited)|"
-    r"identified as spam|"
-    r"score|"
-    r"suspicious|"
-    r"\burl\b.*(?:blocked|listed)|"
-    r"uribl|surbl|"
-    r"(?:rejected|blocked) (?:as|because|due to) (?:spam|junk)|"
-    r"classified as"
-    r")",
-    re.I,
+PHRASES = phrases(
+    r"\bspam\b",
+    r"\bube\b",
+    r"message content rejected",
+    r"content (?:was )?rejected",
+    r"junk mail",
+    r"unsolicited (?:bulk |commercial )?(?:e-?mail|mail|message)",
+    r"likely unsolicited",
+    r"(?:considered|identified|detected|classified|flagged|marked) as (?:spam|junk|bulk|unsolicited)",
+    r"spam ?assassin",
+    r"x-spam",
+    r"(?:spam|content) filter",
+    r"scored? too high",
+    r"suspicious (?:message|content|url|link)",
+    r"\b(?:uribl|surbl)\b",
+    r"mail content denied",
+    r"\bphish",
 )
-STATUSES = frozenset({'5.7.512'})
+STATUSES = frozenset({"5.7.512"})
 REPLY_CODES: frozenset[int] = frozenset()

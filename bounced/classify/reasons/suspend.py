@@ -1,21 +1,22 @@
-"""`suspend`: The mailbox exists but is disabled or suspended."""
+"""`suspend`: the mailbox exists but is disabled or suspended."""
 
-import re
+from bounced.classify.reasons import phrases
 
 NAME = "suspend"
-PHRASES = re.compile(
-    r"(?:"
-    r"(?:account|mailbox|user|address|recipient)(?: has been| is)? (?:temporarily )?(?:disabled|suspended|inactive|deactivated|locked|blocked|frozen|expired|closed)|"
-    r"(?:disabled|suspended|inactive|deactivated|locked|expired|closed) (?:account|mailbox|user|recipient)|"
-    r"account (?:not|no longer) (?:active|enabled)|"
-    r"user (?:is )?(?:suspended|terminated)|"
-    r"currently suspended|"
-    r"has been disabled|"
-    r"not active|"
-    r"this account has been|"
-    r"mailbox (?:has been )?(?:is )?(?:disabled|unavailable due)"
-    r")",
-    re.I,
+PHRASES = phrases(
+    r"(?:account|mailbox|user|recipient|address)(?: has been| is| was)?(?: temporarily)?"
+    r" (?:disabled|suspended|inactive|deactivated|locked|frozen)",
+    r"(?:disabled|suspended|inactive|deactivated|locked) (?:recipient|mailbox|account|user)",
+    # Gmail: "The email account that you tried to reach is disabled" / "is inactive"
+    r"account that you tried to reach is (?:disabled|inactive)",
+    r"(?:account|mailbox) (?:is )?(?:not|no longer) (?:active|enabled)",
+    r"user not active",
+    r"currently suspended",
+    r"(?:closed|disabled) due to (?:extended )?inactivity",
+    r"due to (?:extended )?inactivity",
+    # Orange / La Poste: "Boite du destinataire archivee. Archived recipient"
+    r"boite du destinataire archivee",
+    r"archived recipient",
 )
-STATUSES: frozenset[str] = frozenset()
+STATUSES = frozenset({"5.2.1", "4.2.1", "5.7.13"})
 REPLY_CODES: frozenset[int] = frozenset()

@@ -1,18 +1,16 @@
-"""`systemfull`: The receiving system is out of disk or storage."""
+"""`systemfull`: the receiving system is out of disk or storage."""
 
-import re
+from bounced.classify.reasons import phrases
 
 NAME = "systemfull"
-PHRASES = re.compile(
-    r"(?:"
-    r"(?:mail|file ?)system (?:is )?full|"
-    r"insufficient system storage|"
-    r"disk (?:is )?full|"
-    r"no space on device|"
-    r"out of disk space|"
-    r"insufficient disk space on"
-    r")",
-    re.I,
+PHRASES = phrases(
+    # RFC 5321 452 "Insufficient system storage"
+    r"insufficient system storage",
+    r"(?:mail|file) ?system (?:is )?full",
+    r"disk (?:is )?full",
+    r"no space left on device",
+    r"out of disk space",
+    r"insufficient disk space on",
 )
-STATUSES = frozenset({'4.3.1', '5.3.1'})
+STATUSES = frozenset({"4.3.1", "5.3.1"})
 REPLY_CODES: frozenset[int] = frozenset()

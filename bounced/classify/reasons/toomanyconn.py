@@ -1,19 +1,20 @@
-"""`toomanyconn`: Too many connections or recipients."""
+"""`toomanyconn`: too many connections or recipients."""
 
-import re
+from bounced.classify.reasons import phrases
 
 NAME = "toomanyconn"
-PHRASES = re.compile(
-    r"(?:"
-    r"too many (?:connections|recipients|simultaneous|concurrent|sessions|hops|rcpt)|"
-    r"connection (?:limit|rate limit)|"
-    r"too many (?:open )?connections|"
-    r"(?:max|maximum) (?:number of )?(?:connections|recipients)|"
-    r"too many (?:smtp )?sessions|"
-    r"recipients? (?:limit|count) (?:reached|exceeded)|"
-    r"too many messages in this connection"
-    r")",
-    re.I,
+PHRASES = phrases(
+    r"too many (?:(?:open|concurrent|simultaneous|parallel|smtp) )*(?:connections|sessions)",
+    r"connection (?:rate )?limit (?:exceeded|reached)",
+    # QQ Mail: "550 Connection frequency limited", "Ip frequency limited"
+    r"(?:connection|ip|domain|sender) frequency limited",
+    r"connection rate limited",
+    # RFC 5321 452 "4.5.3 Too many recipients" (not a per-hour rate: that is speeding)
+    r"too many (?:recipients|rcpts?)(?! (?:this|per|in the last) (?:hour|day|minute))",
+    r"(?:recipient|rcpt) (?:limit|count) (?:exceeded|reached)",
+    r"(?:max|maximum) (?:number of )?(?:connections|recipients) (?:exceeded|reached)",
+    r"number of (?:concurrent )?connections (?:exceeded|reached)",
+    r"too many messages in this connection",
 )
-STATUSES = frozenset({'4.3.2', '4.5.3', '5.5.3'})
+STATUSES = frozenset({"4.3.2", "4.5.3", "5.5.3"})
 REPLY_CODES: frozenset[int] = frozenset()

@@ -1,6 +1,4 @@
-"""`undefined`: A failure whose reason cannot be told at all."""
-
-import re
+"""`undefined`: a failure whose reason cannot be told at all."""
 
 NAME = "undefined"
 PHRASES = None  # decided by the classifier's order, not by text

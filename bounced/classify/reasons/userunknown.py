@@ -1,60 +1,48 @@
-"""`userunknown`: The mailbox does not exist."""
+"""`userunknown`: the mailbox does not exist."""
 
-import re
+from bounced.classify.reasons import phrases
 
 NAME = "userunknown"
-PHRASES = re.compile(
-    r"(?:"
-    r"user(?:name)? (?:is )?unknown|"
-    r"unknown (?:user|recipient|local[- ]part|mailbox|address|e-?mail address)|"
-    r"no such (?:user|mailbox|recipient|address|account|local user|person)|"
-    r"user (?:does not|doesn't|not) exist|"
-    r"(?:mailbox|recipient|address|account|e-?mail address|user) (?:does not|doesn'?t|did not) exist|"
-    r"(?:mailbox|recipient|address|account|addressee|user)(?: name)? (?:is )?(?:unknown|not found|invalid|not valid|unavailable|not available)|"
-    r"invalid (?:recipient|mailbox|address|user|e-?mail address)|"
-    r"recipient (?:address )?rejected: (?:user unknown|undeliverable address|unknown|account disabled|invalid)|"
-    r"not a (?:known|valid) (?:user|recipient|mailbox)|"
-    r"user not found|"
-    r"no mailbox (?:here|by that name|found)|"
-    r"address (?:unknown|not known|rejected)|"
-    r"unrouteable address|"
-    r"mailbox not found|"
-    r"recipient not found|"
-    r"is not a valid mailbox|"
-    r"no valid recipients?|"
-    r"bad destination mailbox address|"
-    r"not listed in|"
-    r"unknown or illegal (?:user|alias)|"
-    r"user (?:is )?not (?:known|local|here)|"
-    r"destination (?:address|mailbox) (?:does not exist|unknown)|"
-    r"the email account that you tried to reach does not exist|"
-    r"no such person|"
-    r"recipient unknown|"
-    r"this user doesn't have a|"
-    r"account (?:does not exist|not found|unknown)|"
-    r"said: 550 .*(?:no such|unknown)|"
-    r"no account by that name|"
-    r"mailbox (?:is )?(?:unavailable|inactive)(?!.*(?:full|quota))|"
-    r"requested action not taken: mailbox unavailable|"
-    r"recipient address rejected: access denied|"
-    r"address does not exist|"
-    r"email address could not be found|"
-    r"unknown address|"
-    r"is unknown|"
-    r"doesn't have a \S+ account|"
-    r"user doesn't exist|"
-    r"undeliverable address|"
-    r"invalid (?:address|recipient)|"
-    r"no longer (?:valid|available|in use)|"
-    r"recipient does not exist|"
-    r"deleted|"
-    r"non-?existent (?:user|address|recipient)|"
-    r"nosuchuser|"
-    r"we do not relay|"
-    r"rcpt.*unknown|"
-    r"user .* does not exist"
-    r")",
-    re.I,
+PHRASES = phrases(
+    # Postfix: "Recipient address rejected: User unknown in local recipient table", local(8)
+    r"user unknown",
+    r"unknown user",
+    r"(?:user|recipient|mailbox|addressee|(?<!sender )address) (?:is )?(?:unknown|not known)",
+    r"unknown (?:recipient|local[- ]?part|mailbox|e-?mail address|addressee)",
+    # Sendmail, Courier, Exim, Exchange, qmail ("Sorry, no mailbox here by that name")
+    r"no such (?:user|mailbox|recipient|local user|account|person|e-?mail address)",
+    r"no mailbox (?:here )?by that name",
+    r"unknown or illegal (?:user|alias)",
+    r"(?:user|mailbox|recipient|account|e-?mail address|addressee|destination address)"
+    r" (?:does not|doesn'?t|did not) exist",
+    r"(?:user|mailbox|recipient|e-?mail account|account) (?:was )?not found",
+    r"(?:user|mailbox|account|recipient) (?:name )?(?:is )?(?:invalid|not valid)",
+    r"invalid (?:recipient|mailbox|user|e-?mail address|address)\b",
+    r"not a (?:known|valid) (?:user|recipient|mailbox)",
+    r"is not a valid (?:mailbox|user|recipient)",
+    r"bad destination mailbox address",
+    # Gmail: "The email account that you tried to reach does not exist"
+    r"the email account that you tried to reach does not exist",
+    # Exchange / Office 365: "Requested action not taken: mailbox unavailable", RESOLVER.ADR.RecipNotFound,
+    # "Recipient address rejected: Access denied" (directory-based edge blocking)
+    r"requested action not taken: mailbox unavailable",
+    r"mailbox (?:is )?unavailable(?! due)",
+    r"recipient address rejected: access denied",
+    r"the recipient name is not recognized",
+    r"recipient not recognized",
+    # Yahoo: "This user doesn't have a yahoo.com account"
+    r"(?:this|the) user doesn'?t have an? \S+ account",
+    # Domino: "User x not listed in Domino Directory" (and the Japanese form)
+    r"not listed in (?:the )?(?:domino directory|public name & address book)",
+    r"domino ディレクトリには見つかりません",
+    r"ディレクトリのリストにありません",
+    # Verizon MMS gateway: "No valid recipients for this MM"
+    r"no valid recipients? for this",
+    # Orange / La Poste: "Adresse d au moins un destinataire invalide. Invalid recipient"
+    r"destinataire (?:invalide|inconnu)",
+    r"recipient no longer (?:exists|valid)",
+    r"this address no longer accepts mail",
+    r"address (?:is )?no longer (?:valid|in use)",
 )
-STATUSES = frozenset({'5.1.1', '4.1.1', '5.1.0', '5.1.3', '5.1.9'})
+STATUSES = frozenset({"5.1.1", "4.1.1", "5.1.0", "5.1.3", "5.1.9"})
 REPLY_CODES: frozenset[int] = frozenset()

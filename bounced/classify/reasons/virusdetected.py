@@ -1,19 +1,16 @@
-"""`virusdetected`: The message was judged to carry a virus."""
+"""`virusdetected`: the message was judged to carry a virus."""
 
-import re
+from bounced.classify.reasons import phrases
 
 NAME = "virusdetected"
-PHRASES = re.compile(
-    r"(?:"
-    r"virus|"
-    r"malware|"
-    r"infected|"
-    r"trojan|"
-    r"worm|"
-    r"harmful (?:content|attachment)|"
-    r"malicious"
-    r")",
-    re.I,
+PHRASES = phrases(
+    r"\bvirus",
+    r"malware",
+    r"\binfected\b",
+    r"trojan",
+    r"\bworm\b",
+    r"malicious (?:content|code|software|attachment|payload)",
+    r"harmful (?:content|attachment)",
 )
 STATUSES: frozenset[str] = frozenset()
 REPLY_CODES: frozenset[int] = frozenset()

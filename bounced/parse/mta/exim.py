@@ -18,7 +18,7 @@ class Exim(TextDetector):
     formats = (
         Format(re.compile(r"(?:following address(?:\(es\)|es)? failed|could not be delivered to (?:all|one or more) of its recipients)[^\n]*\n", re.I)),
         Format(
-            re.compile(r"has not yet been delivered to (?:all|one or more) of its recipients[^\n]*\n|following address(?:\(es\)|es)? (?:are|have) (?:still )?been delayed[^\n]*\n", re.I),
+            re.compile(r"address(?:\(es\)|es)? to which the message has not yet been delivered (?:is|are):[^\n]*\n|has not yet been delivered to (?:all|one or more) of its\s+recipients[^\n]*\n|following address(?:\(es\)|es)? (?:are|have) (?:still )?been delayed[^\n]*\n", re.I),
             action=Action.DELAYED,
         ),
     )
