@@ -64,6 +64,7 @@ class Detection:
     kind: Kind | None = None
     reporting_mta: str | None = None
     arrival_date: str | None = None
+    original: Original | None = None  # where the format says it outside a returned message (SES JSON)
 
     def __bool__(self) -> bool:
         return bool(self.findings) or self.kind is not None

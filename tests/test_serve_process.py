@@ -26,8 +26,9 @@ def free_port() -> int:
 def start(tmp_path, port):
     cfg = tmp_path / "bounced.toml"
     cfg.write_text(f'database = "{tmp_path / "b.db"}"\nlisten = "127.0.0.1:{port}"\n')
+    log = open(tmp_path / "serve.log", "ab")  # a file, not a pipe: a full pipe would block the server
     proc = subprocess.Popen([sys.executable, "-m", "bounced", "serve"], env={**os.environ, "BOUNCED_CONFIG": str(cfg)},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                            stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:
@@ -36,7 +37,7 @@ def start(tmp_path, port):
         except OSError:
             time.sleep(0.05)
     proc.kill()
-    raise AssertionError("bounced serve did not start: " + proc.stdout.read().decode())
+    raise AssertionError("bounced serve did not start: " + (tmp_path / "serve.log").read_text())
 
 
 def burst(port, messages, accepted, stop_after=None, on_threshold=None):

@@ -51,15 +51,15 @@ def _parse(data: bytes, source: str | None, envelope_to: str | None) -> Bounce:
     envelope_to = envelope_to or _envelope_to(mail)
     detection, read = _detect(mail)
     message_id = mail.header("Message-ID") or None
-    if not detection.findings:
+    if not detection:
         return Bounce(Kind.UNKNOWN, source=source, envelope_to=envelope_to, error=_why_unknown(mail, detection),
                       message_id=message_id)
     recipients = tuple(_recipient(f) for f in detection.findings)
-    headers = returned_headers(read)
+    original = detection.original or describe(returned_headers(read), _envelope_id(mail))
     return Bounce(
         kind=detection.kind or kind_of(recipients),
         recipients=recipients,
-        original=describe(headers, _envelope_id(mail)),
+        original=original,
         reporting_mta=detection.reporting_mta,
         arrival_date=detection.arrival_date,
         envelope_to=envelope_to,
@@ -74,7 +74,7 @@ def _detect(mail: Mail, forwarded: bool = True) -> tuple[Detection, Mail]:
     detection = Detection("none")
     for detector in _DETECTORS:
         detection = detector.detect(mail)
-        if detection.findings:
+        if detection:  # recipients, or a kind without them (a complaint that names no one)
             break
     if forwarded and not any(f.status or f.diagnostic for f in detection.findings):
         # A gateway that wraps the report it got (a multipart/report attached as message/rfc822)
@@ -84,7 +84,7 @@ def _detect(mail: Mail, forwarded: bool = True) -> tuple[Detection, Mail]:
             nested, inner_mail = _detect(Mail(inner), forwarded=False)
             if any(f.status or f.diagnostic for f in nested.findings):
                 return nested, inner_mail
-    return (detection if detection.findings else Detection("none")), mail
+    return (detection if detection else Detection("none")), mail
 
 
 def _attached_report(mail: Mail) -> Message | None:

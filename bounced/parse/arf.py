@@ -33,7 +33,7 @@ class ARF:
         findings = tuple(
             Finding(
                 address=address,
-                action=Action.FAILED,
+                action=Action.DELIVERED,  # the message arrived; its recipient complained about it
                 diagnostic=fields.get("user-agent", "") and f"Feedback-Type: {feedback_type}",
                 reason="feedback",
                 feedback_type=feedback_type,

@@ -25,11 +25,24 @@ _REPLY_RE = re.compile(r"(?<![\d.#-])([245][0-5]\d)(?:[ -]|$)(?![\d.]*\.\d+\.\d+
 _NEWLINES = re.compile(rb"\r\n?")
 
 
+_NESTED = re.compile(rb"^content-type:[ \t]*message/(?:rfc822|global)", re.I | re.M)
+
+
 def parse_bytes(data: bytes) -> Message:
-    """Parse a raw message with compat32, every line ending turned into LF first."""
+    """Parse a raw message with compat32, every line ending turned into LF first.
+
+    The email package recurses once per nested message/rfc822 part; a message nested deeper
+    than Python's recursion limit is cut before its MAX_DEPTH-th nested part and parsed again,
+    so that a readable report on top is still read."""
     if b"\r" in data:
         data = _NEWLINES.sub(b"\n", data)
-    return _PARSER.parsebytes(data)
+    try:
+        return _PARSER.parsebytes(data)
+    except RecursionError:
+        nested = [m.start() for m, _ in zip(_NESTED.finditer(data), range(MAX_DEPTH + 1))]
+        if len(nested) <= MAX_DEPTH:
+            raise
+        return _PARSER.parsebytes(data[: nested[MAX_DEPTH]])
 
 
 def decode_header(value: object) -> str:
@@ -168,11 +181,23 @@ def strip_type(value: str | None) -> str:
     return value.strip()
 
 
+_XTEXT = re.compile(r"\\x\{([0-9A-Fa-f]{1,6})\}")
+_WHOLE = re.compile(r"^[^\s@<>\"(),;:]+@[^\s@<>\"(),;:]+\.[^\s@<>\"(),;:]+$")
+
+
 def normalize_address(value: str | None) -> str:
-    """An address as the output contract wants it: no brackets, no type, lower-cased domain."""
+    """An address as the output contract wants it: no brackets, no type, lower-cased domain.
+
+    A field that holds just one address is taken whole, so internationalized addresses
+    (RFC 6531; ``utf-8;`` with RFC 6533 ``\\x{HEX}`` escapes) keep their non-ASCII characters."""
     if not value:
         return ""
     value = strip_type(value) if ";" in value else value.strip()
+    value = _XTEXT.sub(lambda m: chr(int(m.group(1), 16)), value) if "\\x{" in value else value
+    whole = value.strip().strip("<>").strip()
+    if _WHOLE.match(whole):
+        local, _, domain = whole.rpartition("@")
+        return f"{local}@{domain.lower().rstrip('.')}"
     match = ADDRESS_RE.search(value)
     if match is None:
         value = value.strip("<>\"' ")

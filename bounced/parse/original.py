@@ -15,6 +15,7 @@ _RETURNED_MARKERS = re.compile(
     r"^[ \t]*(?:"
     r"-+ ?This is a copy of the message|"
     r"-+ ?Below this line is a copy of the message|"
+    r"-+ ?Enclosed is a copy of the message|"
     r"-+ ?Original message -+|"
     r"-+ ?(?:The )?original message follows|"
     r"-+ ?Returned message -+|"

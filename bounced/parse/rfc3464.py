@@ -33,7 +33,12 @@ def status_blocks(part: Message) -> list[dict[str, str]]:
         blocks = []
         for sub in payload:
             if isinstance(sub, Message):
-                blocks.extend(split_fields((k.lower(), " ".join(str(v).split())) for k, v in sub.items()))
+                blocks.extend(split_fields((k.lower(), " ".join(_utf8(v).split())) for k, v in sub.raw_items()))
+                inner = sub.get_payload(decode=True)  # bytes: the str form has lost its UTF-8 already
+                if isinstance(inner, bytes) and inner.strip():
+                    # message/global-delivery-status: compat32 reads it as one message whose
+                    # header is the first block and whose body holds the others
+                    blocks.extend(field_blocks(_utf8(inner)))
         return blocks
     if isinstance(payload, list):  # base64 delivery-status: compat32 split the encoded text
         raw = "".join(p.as_string() for p in payload if isinstance(p, Message))
@@ -41,6 +46,17 @@ def status_blocks(part: Message) -> list[dict[str, str]]:
         part.set_payload(raw)
         part["Content-Transfer-Encoding"] = cte
     return field_blocks(part_text(part))
+
+
+def _utf8(value: object) -> str:
+    """Header text that compat32 read as ASCII with surrogate escapes, as the UTF-8 it is (RFC 6533)."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    text = str(value)
+    try:
+        return text.encode("ascii", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # already real text
+        return text
 
 
 def findings_from_blocks(blocks: list[dict[str, str]], text: str = "") -> tuple[dict[str, str], list[Finding]]:

@@ -15,6 +15,8 @@ PHRASES = phrases(
     r"host not reachable",
     r"unable to deliver message after multiple retries",
     r"could not be delivered (?:for|within) (?:more than )?\d+",
+    r"(?:was|has) not been delivered (?:for|within)",
+    r"was not delivered within",
     r"was not reachable within the allowed queue period",
     r"delivery (?:period|time) (?:has )?(?:expired|exceeded)",
     r"message timed out",

@@ -22,6 +22,8 @@ PHRASES = phrases(
     r"out of storage space",
     r"user has (?:too many messages|exceeded)",
     r"too much mail data",
+    # RFC 5321 552 "Requested mail action aborted: exceeded storage allocation"
+    r"exceeded storage allocation",
     # Postfix local(8): "cannot update mailbox ... error writing message: Disk quota exceeded"
     r"error writing message: (?:file too large|disk quota exceeded)",
     # Orange / La Poste: "Boite du destinataire pleine. Recipient overquota"

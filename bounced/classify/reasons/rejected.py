@@ -32,8 +32,13 @@ PHRASES = phrases(
     r"sender address has null mx",
     # Mimecast: "Message temporarily deferred due to unresolvable RFC.5321 from address"
     r"unresolvable rfc\.?5321 from address",
-    # Google Groups: "you may not have permission to post messages to the group"
+    # Google Groups: "you may not have permission to post messages to the group" (and in Japanese,
+    # French); Gmail: "You're sending this from a different address or alias using the 'Send mail as'
+    # feature. The settings for your 'Send mail as' account are misconfigured"
     r"(?:may )?not have permission to post",
+    r"投稿する権限がない",
+    r"pas autorisé à lui envoyer des messages",
+    r"sending this from a different address or alias",
     r"administrative prohibition",
     r"you are not allowed to post to this (?:group|mailing list)",
     r"(?:you are )?not a member of this (?:mailing )?list",

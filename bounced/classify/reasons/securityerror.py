@@ -12,6 +12,7 @@ PHRASES = phrases(
     r"smtp auth(?:entication)? (?:is )?required",
     r"unauthenticated senders? (?:are )?not allowed",
     r"user not authenticated",
+    r"client was not authenticated",
     # Office 365 5.7.57: "Client not authenticated to send anonymous mail during MAIL FROM"
     r"not authenticated to send anonymous mail",
     r"\b(?:starttls|tls|ssl|encryption)\b[^.;]{0,20}?(?:is )?(?:required|must be used)",

@@ -13,7 +13,7 @@ PHRASES = phrases(
     r"no such (?:user|mailbox|recipient|local user|account|person|e-?mail address)",
     r"no mailbox (?:here )?by that name",
     r"unknown or illegal (?:user|alias)",
-    r"(?:user|mailbox|recipient|account|e-?mail address|addressee|destination address)"
+    r"(?:user|mailbox|recipient|account|e-?mail address|addressee|(?<!sender )address)"
     r" (?:does not|doesn'?t|did not) exist",
     r"(?:user|mailbox|recipient|e-?mail account|account) (?:was )?not found",
     r"(?:user|mailbox|account|recipient) (?:name )?(?:is )?(?:invalid|not valid)",

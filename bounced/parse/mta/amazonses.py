@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
-from bounced.model import Action, Detection, Finding, Kind
+from bounced.model import Action, Detection, Finding, Kind, Original
 from bounced.parse.mime import Mail, find_status, normalize_address, strip_type
 from bounced.parse.rfc3464 import reply_code_in
 
@@ -49,12 +50,29 @@ class AmazonSES:
             return Detection(self.name)
         kind = str(event.get("notificationType") or event.get("eventType")).lower()
         if kind == "bounce":
-            return _bounce(self.name, event.get("bounce") or {})
-        if kind == "complaint":
-            return _complaint(self.name, event.get("complaint") or {})
-        if kind == "delivery":
-            return _delivery(self.name, event.get("delivery") or {})
-        return Detection(self.name)
+            detection = _bounce(self.name, event.get("bounce") or {})
+        elif kind == "complaint":
+            detection = _complaint(self.name, event.get("complaint") or {})
+        elif kind == "delivery":
+            detection = _delivery(self.name, event.get("delivery") or {})
+        else:
+            return Detection(self.name)
+        return replace(detection, original=_original(event.get("mail")))
+
+
+def _original(mail: object) -> Original | None:
+    """The sent message as SES describes it: ``mail.commonHeaders`` (messageId, from, subject)."""
+    if not isinstance(mail, dict):
+        return None
+    common = mail.get("commonHeaders") if isinstance(mail.get("commonHeaders"), dict) else {}
+    senders = common.get("from") or [mail.get("source")]
+    sender = normalize_address(str(senders[0])) if senders and senders[0] else ""
+    message_id = common.get("messageId")
+    return Original(
+        message_id=str(message_id) if message_id else None,
+        from_=sender or None,
+        subject=str(common["subject"]) if common.get("subject") else None,
+    )
 
 
 def _bounce(name: str, bounce: dict) -> Detection:

@@ -1,0 +1,83 @@
+"""Wall time of the whole `bounced parse --json` process beside Sisimai (Perl) on the same files.
+
+    python -m bench.cli_vs_sisimai [CORPUS] [--rounds N]
+
+The ``*.eml`` files of CORPUS (default: the shared labelled corpus if present, else fixtures/) are
+copied into one temporary directory, so that both tools read exactly the same messages and
+nothing else.  Each tool runs as a fresh process over that directory (start-up included), several
+rounds, best of each:
+
+* ``python -m bounced parse --json DIR``
+* ``perl -MSisimai -e 'print Sisimai->dump($ARGV[0])' DIR`` (Debian's libsisimai-perl)
+
+Skipped, with a message, when the Sisimai Perl module is not installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.parse_speed import default_corpus
+
+SISIMAI = ["perl", "-MSisimai", "-e", "print Sisimai->dump($ARGV[0])"]
+
+
+def sisimai_version() -> str | None:
+    if shutil.which("perl") is None:
+        return None
+    probe = subprocess.run(["perl", "-MSisimai", "-e", "print $Sisimai::VERSION"], capture_output=True, text=True, check=False)
+    return probe.stdout.strip() if probe.returncode == 0 else None
+
+
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, bytes]:
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, env=env, check=True)
+    return time.perf_counter() - started, done.stdout
+
+
+def best(command: list[str], env: dict[str, str], rounds: int) -> tuple[float, bytes]:
+    runs = [timed(command, env) for _ in range(rounds)]
+    return min(t for t, _ in runs), runs[0][1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("corpus", nargs="?", type=Path, default=None)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    version = sisimai_version()
+    if version is None:
+        print("skipped: the Sisimai Perl module is not installed (Debian: apt-get install libsisimai-perl)")
+        return
+    corpus = args.corpus or default_corpus()
+    files = sorted(corpus.rglob("*.eml"))
+    if not files:
+        raise SystemExit(f"no .eml files under {corpus}")
+    with tempfile.TemporaryDirectory(prefix="bounced-bench-") as tmp:
+        work = Path(tmp) / "messages"
+        work.mkdir()
+        for i, path in enumerate(files):
+            shutil.copyfile(path, work / f"{i:05d}-{path.name}")
+        config = Path(tmp) / "bounced.toml"
+        config.write_text(f'database = "{Path(tmp) / "unused.db"}"\n')
+        env = {**os.environ, "BOUNCED_CONFIG": str(config)}
+        ours, out = best([sys.executable, "-m", "bounced", "parse", "--json", str(work)], env, args.rounds)
+        theirs, dump = best([*SISIMAI, str(work)], env, args.rounds)
+    objects = out.decode().count("\n")
+    records = len(json.loads(dump or b"[]"))
+    print(f"corpus {corpus}: {len(files)} messages, best of {args.rounds} runs, process start-up included")
+    print(f"bounced parse --json       {ours:8.2f} s   ({objects} objects, one per message)")
+    print(f"Sisimai {version:<18} {theirs:8.2f} s   ({records} records, one per recipient found)")
+    print(f"ratio (bounced / Sisimai)  {ours / theirs:8.2f}x")
+
+
+if __name__ == "__main__":
+    main()
