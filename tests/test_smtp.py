@@ -197,3 +197,47 @@ def test_unparseable_message_is_still_250_and_kept(settings):
     assert (state, kind) == ("unknown", "unknown")
     # the client turns line endings into CRLF; the bytes themselves are kept (byte for byte: test_pipeline)
     assert raw.startswith(b"Subject: \xff\xfe binary") and raw.rstrip(b"\r\n").endswith(bytes(range(14, 256)))
+
+
+def test_idle_session_times_out(settings):
+    import dataclasses
+    import time
+
+    settings = dataclasses.replace(settings, smtp_timeout=1)
+    with running(settings):
+        c = client(settings)
+        c.ehlo()
+        time.sleep(1.6)
+        with pytest.raises(smtplib.SMTPServerDisconnected):
+            c.mail("<>")
+            c.rcpt("bounces@bounce.example.com")
+
+
+def test_starttls_when_a_certificate_is_configured(settings, tmp_path):
+    import dataclasses
+    import shutil
+    import ssl
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed; cannot make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    settings = dataclasses.replace(settings, tls_cert=str(cert), tls_key=str(key))
+    with running(settings):
+        with client(settings) as c:
+            c.ehlo()
+            assert c.has_extn("starttls")
+            context = ssl.create_default_context(cafile=str(cert))
+            context.check_hostname = False
+            assert c.starttls(context=context)[0] == 220
+            assert c.sendmail("<>", ["bounces@bounce.example.com"], mkmail.dsn("user@example.org")) == {}
+    assert rows(settings, "SELECT count(*) FROM raw_messages") == [(1,)]
+
+
+def test_no_starttls_without_a_certificate(settings):
+    with running(settings):
+        with client(settings) as c:
+            c.ehlo()
+            assert not c.has_extn("starttls")
