@@ -44,6 +44,21 @@ def notify(state: str) -> None:
             log.warning("sd_notify %r failed: %s", state, exc)
 
 
+def listen_fds() -> list[tuple[socket.socket, str]]:
+    """Sockets passed by systemd (sd_listen_fds(3)): fds from 3, named by FileDescriptorName=."""
+    if os.environ.get("LISTEN_PID") != str(os.getpid()):
+        return []
+    count = int(os.environ.get("LISTEN_FDS", "0") or 0)
+    names = os.environ.get("LISTEN_FDNAMES", "").split(":")
+    out = []
+    for i in range(count):
+        sock = socket.socket(fileno=3 + i)
+        out.append((sock, names[i] if i < len(names) and names[i] else "smtp"))
+    for name in ("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"):
+        os.environ.pop(name, None)  # not for the processor child
+    return out
+
+
 def split_hostport(value: str, key: str) -> tuple[str, int]:
     host, _, port = value.rpartition(":")
     host = host.strip("[]")
@@ -120,9 +135,23 @@ class Server:
         return lambda: Session(handler, **kwargs)
 
     async def start(self) -> None:
-        host, port = self._check()
+        activated = listen_fds()
+        if not activated:
+            host, port = self._check()
         self.spool = self._spool_factory()
         loop = asyncio.get_running_loop()
+        if activated:  # systemd socket activation (bounced.socket): the ports are bound already
+            for sock, name in activated:
+                address = sock.getsockname()
+                if sock.family != socket.AF_UNIX and not self.settings.bounce_domains and not _is_loopback(address[0]):
+                    raise ConfigError(f"bounce_domains: must be set before listening on {address[0]}:{address[1]}")
+                factory = self._factory(name == "lmtp")
+                if sock.family == socket.AF_UNIX:
+                    self.servers.append(await loop.create_unix_server(factory, sock=sock))
+                else:
+                    self.servers.append(await loop.create_server(factory, sock=sock))
+            log.info("listening on %d socket(s) from systemd: %s", len(activated), ", ".join(n for _, n in activated))
+            return
         self.servers.append(await loop.create_server(self._factory(False), host, port))
         if self.settings.lmtp:
             if "/" in self.settings.lmtp:
@@ -133,6 +162,9 @@ class Server:
                 lhost, lport = split_hostport(self.settings.lmtp, "lmtp")
                 self.servers.append(await loop.create_server(self._factory(True), lhost, lport))
         log.info("listening: smtp %s%s", self.settings.listen, f", lmtp {self.settings.lmtp}" if self.settings.lmtp else "")
+
+    def healthy(self) -> bool:
+        return self.spool is not None and self.spool.alive()
 
     async def stop(self) -> None:
         self.draining = True
@@ -146,6 +178,19 @@ class Server:
                 session.transport.close()
         if self.spool is not None:
             await asyncio.to_thread(self.spool.close)
+
+
+async def _watchdog(server: Server) -> None:
+    """WATCHDOG=1 at half the interval systemd asks for, while the spool's writer and processor live."""
+    usec = int(os.environ.get("WATCHDOG_USEC", "0") or 0)
+    if not usec:
+        return
+    while True:
+        await asyncio.sleep(usec / 2_000_000)
+        if server.healthy():
+            notify("WATCHDOG=1")
+        else:
+            log.error("spool writer or processor died; withholding the watchdog ping")
 
 
 async def serve(settings: Settings) -> None:
@@ -167,7 +212,9 @@ async def serve(settings: Settings) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, on_signal)
     notify("READY=1\nSTATUS=listening on " + settings.listen)
+    watchdog = asyncio.create_task(_watchdog(server))
     await stop.wait()
+    watchdog.cancel()
     notify("STOPPING=1")
     log.info("stopping: draining %d session(s)", len(server.sessions))
     await server.stop()

@@ -65,6 +65,9 @@ class Spool:
         self._queue.put(_Store(data, source, mail_from, rcpt_to, future))
         return await asyncio.wrap_future(future)
 
+    def alive(self) -> bool:
+        return self._thread.is_alive() and self._processor.is_alive()
+
     def close(self, timeout: float = 60.0) -> None:
         """Finish the stores and the processing queued so far, then stop."""
         self._queue.put(_STOP)
