@@ -208,6 +208,19 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
         Pipeline(store, settings).apply_policy([address])
         click.echo(f"{address}: {store.address_state(address)['state']}")
 
+    @cli.command()
+    @click.option("--html", "html_path", type=click.Path(dir_okay=False), required=True, help="write the page here")
+    @click.option("--days", type=int, default=30, show_default=True)
+    @settings_options
+    def report(settings: Settings, html_path: str, days: int) -> None:
+        """A self-contained HTML report: rates per day, reasons, campaigns, domains, storm alerts."""
+        from bounced.report_html import gather, render
+
+        page = render(gather(Store(settings.database_path()), days))
+        with open(html_path, "w", encoding="utf-8") as fh:
+            fh.write(page)
+        click.echo(f"wrote {html_path} ({len(page)} bytes)")
+
     @cli.command("reprocess")
     @click.option("--all", "which", flag_value="all", help="every stored message")
     @click.option("--failed", "which", flag_value="failed", default=True, help="messages that failed (default)")
