@@ -12,6 +12,7 @@ from typing import Any
 
 from bounced.config import Settings
 from bounced.pipeline import Pipeline
+from bounced.schema import campaign_rates_sql
 from bounced.store import Store
 
 
@@ -23,16 +24,7 @@ def stats_rows(store: Store, campaign: str | None = None, since: str | None = No
     if since:
         where.append("s.sent_at >= ?")
         params.append(since)
-    rows = store.query(
-        f"""
-        SELECT s.campaign,
-               COUNT(*) AS sent,
-               SUM(EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.bounce_type = 'hard')) AS hard,
-               SUM(EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.bounce_type = 'soft')
-                   AND NOT EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.bounce_type = 'hard')) AS soft,
-               SUM(EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.kind = 'feedback')) AS complaints
-        FROM sent s WHERE {' AND '.join(where)} GROUP BY s.campaign ORDER BY s.campaign
-        """,
+    rows = store.query(campaign_rates_sql(" AND ".join(where)),
         params,
     )
     for row in rows:

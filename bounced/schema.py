@@ -88,20 +88,21 @@ def m002_policy_indexes(db: Database) -> None:
     )
 
 
-def _views(db: Database) -> None:
-    db.create_view(
-        "campaign_rates",
-        """
+def campaign_rates_sql(where: str = "1") -> str:
+    """Sent, hard, soft and complaints per campaign; each send counts once (hard before soft)."""
+    return f"""
         SELECT s.campaign,
                COUNT(*) AS sent,
                SUM(EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.bounce_type = 'hard')) AS hard,
                SUM(EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.bounce_type = 'soft')
                    AND NOT EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.bounce_type = 'hard')) AS soft,
                SUM(EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.kind = 'feedback')) AS complaints
-        FROM sent s GROUP BY s.campaign
-        """,
-        replace=True,
-    )
+        FROM sent s WHERE {where} GROUP BY s.campaign ORDER BY s.campaign
+        """
+
+
+def _views(db: Database) -> None:
+    db.create_view("campaign_rates", campaign_rates_sql(), replace=True)
     db.create_view(
         "suppressed",
         "SELECT address, suppressed_at, rule, why, last_reason FROM addresses WHERE state = 'suppressed' ORDER BY suppressed_at",

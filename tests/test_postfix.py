@@ -19,7 +19,8 @@ from bounced.config import Settings
 from bounced.sending import Sender
 from bounced.store import Store
 from postfix_instance import PostfixInstance, available
-from test_smtp import free_port, running
+from ports import free_port
+from test_smtp import running
 
 pytestmark = pytest.mark.skipif(not available(), reason="Postfix is not installed (Debian package postfix)")
 

@@ -15,12 +15,8 @@ import time
 import pytest
 
 import mkmail
+from ports import free_port
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start(tmp_path, port):

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import pytest
 
 import mkmail
+from ports import free_port
 from bounced import verp
 from bounced.config import Settings
 from bounced.intake.spool import Spool
@@ -21,11 +22,6 @@ from bounced.store import Store
 
 SECRET = "0123456789abcdef0123456789abcdef"
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

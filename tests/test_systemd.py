@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import mkmail
+from ports import free_port
 
 UNITS = Path(__file__).resolve().parents[1] / "systemd"
 
@@ -37,11 +38,6 @@ def _notify_socket(tmp_path):
     return sock
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def _config(tmp_path, port):
     cfg = tmp_path / "bounced.toml"
@@ -51,7 +47,7 @@ def _config(tmp_path, port):
 
 def test_service_reports_ready_watchdog_and_stopping(tmp_path):
     notify = _notify_socket(tmp_path)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "BOUNCED_CONFIG": str(_config(tmp_path, port)), "NOTIFY_SOCKET": str(tmp_path / "notify"),
            "WATCHDOG_USEC": "400000"}
     proc = subprocess.Popen([sys.executable, "-m", "bounced", "serve"], env=env,
