@@ -55,7 +55,7 @@ class Spool:
         ctx = multiprocessing.get_context("spawn")  # no fork of a threaded asyncio process
         self._wake = ctx.Event()
         self._stop = ctx.Event()
-        self._processor = ctx.Process(target=process_loop, args=(settings, self._wake, self._stop),
+        self._processor = ctx.Process(target=process_loop, args=(settings, self._wake, self._stop, os.getpid()),
                                       name="bounced-processor", daemon=True)
         self._processor.start()
 
@@ -126,13 +126,17 @@ class Spool:
                 item.future.set_result(result)
 
 
-def process_loop(settings: Settings, wake: Any, stop: Any) -> None:
+def process_loop(settings: Settings, wake: Any, stop: Any, parent: int) -> None:
     """The processor process: parse, correlate and record every stored message, until stopped."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     os.nice(10)  # under a burst the listener comes first; the backlog is parsed when it eases
     store = Store(settings.database_path(), durable=False)  # events and states derive from the raw rows
     pipeline = Pipeline(store, settings)
     while True:
+        if os.getppid() != parent:  # the listener was killed (kill -9): what is left waits for its restart
+            log.warning("listener gone; processor exits")
+            store.close()
+            return
         wake.clear()
         ids = store.raw_ids("state = 'stored'")
         for raw_id in ids:
