@@ -1,7 +1,7 @@
 """The ``bounced`` command: a click group of thin commands over the library.
 
-Exit status: 0 done; 1 a runtime error (database, configuration, input), one line on stderr;
-2 bad usage or a PATH that does not exist.
+Exit status: 0 done; 1 a runtime error (database, input), one line on stderr; 2 bad usage, a
+PATH that does not exist, or a configuration error (one line naming the key).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import click
 
 from bounced import config as config_mod
 from bounced.config import Settings
-from bounced.errors import BouncedError, InputError
+from bounced.errors import BouncedError, ConfigError, InputError
 from bounced.intake.files import check_paths, iter_messages
 from bounced.output import table_rows, to_json
 from bounced.parse import parse_message
@@ -38,6 +38,9 @@ def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(settings=settings, **kwargs)
         except InputError as exc:
             raise click.UsageError(str(exc)) from exc
+        except ConfigError as exc:  # a configuration problem is a usage problem: exit 2, one line
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
         except BouncedError as exc:
             raise click.ClickException(str(exc)) from exc
 

@@ -221,6 +221,34 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
             fh.write(page)
         click.echo(f"wrote {html_path} ({len(page)} bytes)")
 
+    @cli.group("config")
+    def config_group() -> None:
+        """Check or show the configuration."""
+
+    @config_group.command("check")
+    @click.option("--config", "config_path", envvar="BOUNCED_CONFIG", type=click.Path(dir_okay=False))
+    def config_check(config_path: str | None) -> None:
+        """Report every configuration error, one line each naming its key; exit 2 if there is any."""
+        from bounced import config as config_mod
+
+        settings, errors = config_mod.check(config_path)
+        for error in errors:
+            click.echo(f"Error: {error}", err=True)
+        if errors:
+            sys.exit(2)
+        assert settings is not None
+        click.echo(f"ok: {settings.config_path or 'no configuration file; defaults and BOUNCED_* variables'}")
+
+    @config_group.command("show")
+    @settings_options
+    def config_show(settings: Settings) -> None:
+        """Every setting with its value (from the file, a BOUNCED_* variable, or the default)."""
+        from bounced.config import SETTINGS
+
+        for setting in SETTINGS:
+            value = getattr(settings, setting.name)
+            click.echo(f"{setting.name} = {json.dumps(list(value) if isinstance(value, tuple) else value)}  # {setting.help}")
+
     @cli.command("reprocess")
     @click.option("--all", "which", flag_value="all", help="every stored message")
     @click.option("--failed", "which", flag_value="failed", default=True, help="messages that failed (default)")

@@ -142,28 +142,64 @@ _CHOICES = {"smtp_forged_verp": ("reject", "accept")}
 
 
 def load(path: str | None = None, environ: dict[str, str] | None = None) -> Settings:
-    """Settings from the TOML file (explicit path, $BOUNCED_CONFIG, or the default if present) and BOUNCED_* variables."""
+    """Settings from the TOML file (explicit path, $BOUNCED_CONFIG, or the default if present) and BOUNCED_* variables.
+
+    Raises ConfigError with the first problem, in one line that names the key."""
+    settings, errors = _collect(path, environ)
+    if errors:
+        raise ConfigError(errors[0])
+    return settings
+
+
+def check(path: str | None = None, environ: dict[str, str] | None = None) -> tuple[Settings | None, list[str]]:
+    """Every problem of a configuration, each naming its key: values, and the files it points at."""
+    settings, errors = _collect(path, environ)
+    if settings is None:
+        return None, errors
+    if settings.verp_secret_file:
+        try:
+            _read_secret(Path(settings.verp_secret_file), "verp_secret_file")
+        except ConfigError as exc:
+            errors.append(str(exc))
+    for key in ("tls_cert", "tls_key"):
+        value = getattr(settings, key)
+        if value and not os.access(value, os.R_OK):
+            errors.append(f"{key}: cannot read {value}")
+    if settings.tls_key and not settings.tls_cert:
+        errors.append("tls_cert: tls_key is set but tls_cert is not")
+    return settings, errors
+
+
+def _collect(path: str | None, environ: dict[str, str] | None) -> tuple[Settings | None, list[str]]:
     env = os.environ if environ is None else environ
     explicit = path or env.get(CONFIG_ENV)
     values: dict[str, Any] = {}
+    errors: list[str] = []
     config_path = None
     candidate = Path(explicit or DEFAULT_CONFIG)
     if explicit or candidate.exists():
         config_path = str(candidate)
         try:
             data = tomllib.loads(candidate.read_text())
-        except FileNotFoundError as exc:
-            raise ConfigError(f"config: {candidate}: no such file") from exc
+        except FileNotFoundError:
+            return None, [f"config: {candidate}: no such file"]
         except OSError as exc:
-            raise ConfigError(f"config: {candidate}: {exc.strerror}") from exc
+            return None, [f"config: {candidate}: {exc.strerror}"]
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"config: {candidate}: invalid TOML: {exc}") from exc
+            return None, [f"config: {candidate}: invalid TOML: {exc}"]
         for key, value in data.items():
             if key not in _BY_NAME:
-                raise ConfigError(f"{key}: unknown setting in {candidate}")
-            values[key] = _coerce(key, value)
+                errors.append(f"{key}: unknown setting in {candidate}")
+                continue
+            try:
+                values[key] = _coerce(key, value)
+            except ConfigError as exc:
+                errors.append(str(exc))
     for setting in SETTINGS:
         var = "BOUNCED_" + setting.name.upper()
         if var in env:
-            values[setting.name] = _coerce(setting.name, env[var])
-    return dataclasses.replace(Settings(), config_path=config_path, **values)
+            try:
+                values[setting.name] = _coerce(setting.name, env[var])
+            except ConfigError as exc:
+                errors.append(f"{exc} (from ${var})")
+    return dataclasses.replace(Settings(), config_path=config_path, **values), errors

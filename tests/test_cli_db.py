@@ -87,4 +87,4 @@ def test_bad_config_names_the_key(tmp_path, monkeypatch):
     cfg.write_text("soft_limit = 'three'\n")
     monkeypatch.setenv("BOUNCED_CONFIG", str(cfg))
     result = CliRunner().invoke(cli, ["suppressed"])
-    assert result.exit_code == 1 and "soft_limit" in result.output
+    assert result.exit_code == 2 and "soft_limit" in result.output
