@@ -10,16 +10,32 @@ from collections.abc import Callable
 from typing import Any
 
 import click
-from tabulate import tabulate
 
 from bounced import verp as verp_mod
 from bounced.config import Settings
 from bounced.errors import BouncedError
 from bounced.intake.files import check_paths, iter_messages
-from bounced.pipeline import Pipeline
-from bounced.reports import reprocess, stats_rows
-from bounced.sending import Sender
-from bounced.store import Store
+
+# The database layer (sqlite-utils and what it brings) is imported by the commands that use it,
+# so that `bounced parse` starts fast.
+
+
+def Store(*args: Any, **kwargs: Any) -> Any:  # noqa: N802 - stands for the class
+    from bounced.store import Store as _Store
+
+    return _Store(*args, **kwargs)
+
+
+def Pipeline(*args: Any) -> Any:  # noqa: N802
+    from bounced.pipeline import Pipeline as _Pipeline
+
+    return _Pipeline(*args)
+
+
+def Sender(*args: Any) -> Any:  # noqa: N802
+    from bounced.sending import Sender as _Sender
+
+    return _Sender(*args)
 
 
 def _emit(rows: list[dict[str, Any]], fmt: str) -> None:
@@ -34,6 +50,8 @@ def _emit(rows: list[dict[str, Any]], fmt: str) -> None:
             writer.writerows(rows)
         click.echo(buf.getvalue(), nl=False)
     else:
+        from tabulate import tabulate
+
         click.echo(tabulate(rows, headers="keys") if rows else "(none)")
 
 
@@ -171,6 +189,8 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
     @settings_options
     def stats(settings: Settings, campaign: str | None, since: str | None, as_json: bool) -> None:
         """Sent, hard, soft and complaints per campaign, with hard- and soft-bounce rates."""
+        from bounced.reports import stats_rows
+
         _emit(stats_rows(Store(settings.database_path()), campaign, since), "json" if as_json else "table")
 
     @cli.command()
@@ -258,6 +278,8 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
     def reprocess_cmd(settings: Settings, which: str, dry_run: bool) -> None:
         """Re-parse stored raw messages (after an upgrade or a rule change) and re-derive events and states."""
         try:
+            from bounced.reports import reprocess
+
             result = reprocess(settings, which, dry_run)
         except BouncedError as exc:
             raise click.ClickException(str(exc)) from exc

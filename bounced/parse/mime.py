@@ -257,15 +257,18 @@ class Mail:
     def parts(self) -> list[Message]:
         return list(iter_parts(self.msg))
 
+    @cached_property
+    def _typed_parts(self) -> list[tuple[str, Message]]:
+        return [(content_type(p), p) for p in self.parts]  # every detector asks: compute each once
+
     def parts_of(self, *types: str) -> list[Message]:
-        return [p for p in self.parts if content_type(p) in types]
+        return [p for ctype, p in self._typed_parts if ctype in types]
 
     @cached_property
     def body_text(self) -> str:
         """The human-readable notification: text parts in order, before any attached original."""
         texts = []
-        for part in self.parts:
-            ctype = content_type(part)
+        for ctype, part in self._typed_parts:
             if ctype in ("text/plain", "text/html") or (
                 part is self.msg and not part.is_multipart() and part.get_content_maintype() != "message"
             ):
