@@ -96,6 +96,59 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
         asyncio.run(run(dataclasses.replace(settings, **changes)))
 
     @cli.command()
+    @click.option("--mailbox", "names", multiple=True, help="a [mailbox.NAME] of the config (default: all)")
+    @click.option("--once", "mode", flag_value="once", default=True, help="one pass, then exit (for cron; default)")
+    @click.option("--idle", "mode", flag_value="idle", help="keep running: IMAP IDLE, polling where there is none")
+    @click.option("--poll", "mode", flag_value="poll", help="keep running, polling every poll_seconds")
+    @settings_options
+    def poll(settings: Settings, names: tuple[str, ...], mode: str) -> None:
+        """Read bounce mailboxes over IMAP: store, process, then move or flag each message."""
+        import logging
+        import signal
+        import threading
+
+        from bounced.intake.imap import NETWORK_ERRORS, Poller
+        from bounced.service import notify
+
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+        boxes = [m for m in settings.mailboxes if not names or m.name in names]
+        unknown = set(names) - {m.name for m in settings.mailboxes}
+        if unknown or not boxes:
+            raise click.UsageError(f"no such mailbox in the configuration: {', '.join(sorted(unknown)) or '(none configured)'}")
+        if mode == "once":
+            for box in boxes:
+                poller = Poller(Store(settings.database_path()), settings, box)
+                try:
+                    result = poller.poll_once()
+                except NETWORK_ERRORS as exc:
+                    raise click.ClickException(f"mailbox {box.name}: {type(exc).__name__}: {exc}") from exc
+                finally:
+                    poller.close()
+                click.echo(f"{box.name}: {result.fetched} fetched, {result.stored} new, "
+                           f"{result.bounces} bounce(s), {result.others} other")
+            return
+        stopping = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+        signal.signal(signal.SIGINT, lambda *_: stopping.set())
+        errors: list[BaseException] = []
+
+        def run(box: Any) -> None:
+            try:
+                Poller(Store(settings.database_path()), settings, box).run(mode == "idle", stopping.is_set, notify)
+            except BouncedError as exc:  # a refused login: fatal, reported once
+                errors.append(exc)
+                stopping.set()
+
+        threads = [threading.Thread(target=run, args=(box,), name=f"poll-{box.name}") for box in boxes]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        notify("STOPPING=1")
+        if errors:
+            raise click.ClickException(str(errors[0]))
+
+    @cli.command()
     @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl", show_default=True)
     @click.option("--domain", help="bounce domain for the Return-Paths (default: the first configured)")
     @settings_options

@@ -50,6 +50,84 @@ _BY_NAME = {s.name: s for s in SETTINGS}
 
 
 @dataclass(frozen=True)
+class Mailbox:
+    """One bounce mailbox that `bounced poll` reads (a [mailbox.NAME] table)."""
+
+    name: str
+    host: str = "localhost"
+    port: int = 0  # 0: 993 for tls, 143 otherwise
+    security: str = "tls"  # tls (IMAPS), starttls, or plain (only when asked for)
+    ca_file: str = ""  # trust this CA (a self-signed server) instead of the system's
+    user: str = ""
+    password_file: str = ""
+    password_env: str = ""
+    password_credential: str = ""  # a systemd credential name ($CREDENTIALS_DIRECTORY/NAME)
+    folder: str = "INBOX"
+    processed_folder: str = "bounced"
+    nonbounce_folder: str = "bounced-not-bounces"
+    after: str = "move"  # move processed messages to processed_folder, or only flag them \Seen
+    batch: int = 100
+    idle_seconds: int = 600  # re-issue IDLE this often (servers drop it after 30 minutes)
+    poll_seconds: int = 60  # how often to look where the server has no IDLE
+
+    def password(self) -> str:
+        """The password from a file, a systemd credential or an environment variable; never the command line."""
+        key = f"mailbox.{self.name}"
+        if self.password_file:
+            return _read_text(Path(self.password_file), f"{key}.password_file")
+        if self.password_credential:
+            creds = os.environ.get("CREDENTIALS_DIRECTORY")
+            if not creds:
+                raise ConfigError(f"{key}.password_credential: no $CREDENTIALS_DIRECTORY (not started by systemd?)")
+            return _read_text(Path(creds) / self.password_credential, f"{key}.password_credential")
+        if self.password_env:
+            value = os.environ.get(self.password_env)
+            if value is None:
+                raise ConfigError(f"{key}.password_env: ${self.password_env} is not set")
+            return value
+        raise ConfigError(f"{key}.password_file: no password source (password_file, password_credential or password_env)")
+
+
+MAILBOX_KEYS: dict[str, Any] = {f.name: f.default for f in dataclasses.fields(Mailbox) if f.name != "name"}
+_MAILBOX_CHOICES = {"security": ("tls", "starttls", "plain"), "after": ("move", "seen")}
+
+
+def _read_text(path: Path, key: str) -> str:
+    try:
+        return path.read_text().strip()
+    except OSError as exc:
+        raise ConfigError(f"{key}: cannot read {path}: {exc.strerror}") from exc
+
+
+def _mailboxes(value: Any, errors: list[str]) -> tuple[Mailbox, ...]:
+    if not isinstance(value, dict):
+        errors.append("mailbox: expected tables [mailbox.NAME]")
+        return ()
+    out = []
+    for name, table in value.items():
+        if not isinstance(table, dict):
+            errors.append(f"mailbox.{name}: expected a table")
+            continue
+        fields: dict[str, Any] = {}
+        for key, item in table.items():
+            full = f"mailbox.{name}.{key}"
+            if key not in MAILBOX_KEYS:
+                errors.append(f"{full}: unknown setting")
+                continue
+            default = MAILBOX_KEYS[key]
+            if isinstance(default, int) and (isinstance(item, bool) or not isinstance(item, int) or item < 0):
+                errors.append(f"{full}: expected a whole number, got {item!r}")
+            elif isinstance(default, str) and not isinstance(item, str):
+                errors.append(f"{full}: expected a string, got {item!r}")
+            elif key in _MAILBOX_CHOICES and item not in _MAILBOX_CHOICES[key]:
+                errors.append(f"{full}: expected one of {', '.join(_MAILBOX_CHOICES[key])}, got {item!r}")
+            else:
+                fields[key] = item
+        out.append(Mailbox(name=name, **fields))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
 class Settings:
     database: str = "bounced.db"
     bounce_domains: tuple[str, ...] = ()
@@ -72,6 +150,7 @@ class Settings:
     smtp_forged_verp: str = "reject"
     tls_cert: str = ""
     tls_key: str = ""
+    mailboxes: tuple[Mailbox, ...] = ()
     config_path: str | None = None
 
     def database_path(self) -> Path:
@@ -167,6 +246,13 @@ def check(path: str | None = None, environ: dict[str, str] | None = None) -> tup
             errors.append(f"{key}: cannot read {value}")
     if settings.tls_key and not settings.tls_cert:
         errors.append("tls_cert: tls_key is set but tls_cert is not")
+    for mailbox in settings.mailboxes:
+        try:
+            mailbox.password()
+        except ConfigError as exc:
+            errors.append(str(exc))
+        if not mailbox.user:
+            errors.append(f"mailbox.{mailbox.name}.user: not set")
     return settings, errors
 
 
@@ -188,6 +274,9 @@ def _collect(path: str | None, environ: dict[str, str] | None) -> tuple[Settings
         except tomllib.TOMLDecodeError as exc:
             return None, [f"config: {candidate}: invalid TOML: {exc}"]
         for key, value in data.items():
+            if key == "mailbox":
+                values["mailboxes"] = _mailboxes(value, errors)
+                continue
             if key not in _BY_NAME:
                 errors.append(f"{key}: unknown setting in {candidate}")
                 continue

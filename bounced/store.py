@@ -306,6 +306,20 @@ class Store:
             if audit is not None:
                 self._audit(address, audit[0], audit[1], "bounced")
 
+    def checkpoint(self, mailbox: str) -> tuple[int | None, int]:
+        """(UIDVALIDITY, last UID stored) of an IMAP mailbox; (None, 0) before its first poll."""
+        row = self.conn.execute("SELECT uidvalidity, last_uid FROM checkpoints WHERE mailbox = ?", (mailbox,)).fetchone()
+        return (row[0], row[1]) if row else (None, 0)
+
+    def save_checkpoint(self, mailbox: str, uidvalidity: int, last_uid: int) -> None:
+        with self._write():
+            self.conn.execute(
+                "INSERT INTO checkpoints (mailbox, uidvalidity, last_uid, updated_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(mailbox) DO UPDATE SET uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid,"
+                " updated_at = excluded.updated_at",
+                (mailbox, uidvalidity, last_uid, now()),
+            )
+
     def add_audit(self, address: str, action: str, why: str, actor: str) -> None:
         with self._write():
             self._audit(address, action, why, actor)

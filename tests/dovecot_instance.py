@@ -1,0 +1,114 @@
+"""A private Dovecot for tests: its own config, passwd-file user and Maildir in a temporary folder, loopback only."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+CONF = """\
+base_dir = {root}/run
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = yes
+ssl_cert = <{root}/cert.pem
+ssl_key = <{root}/key.pem
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:{root}/mail/%u
+first_valid_uid = 1
+default_internal_user = dovecot
+default_login_user = dovenull
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid=nobody gid=nogroup home={root}/mail/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    port = {imap_port}
+  }}
+  inet_listener imaps {{
+    port = {imaps_port}
+    ssl = yes
+  }}
+}}
+protocol imap {{
+  imap_idle_notify_interval = 1 secs
+}}
+"""
+
+
+def available() -> bool:
+    return shutil.which("dovecot") is not None and shutil.which("openssl") is not None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Dovecot:
+    user = "bounces"
+    password = "correct horse battery"
+
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="bounced-dovecot-"))
+        os.chmod(self.root, 0o755)
+        self.imap_port, self.imaps_port = _free_port(), _free_port()
+        (self.root / "mail").mkdir()
+        shutil.chown(self.root / "mail", "nobody", "nogroup")
+        (self.root / "passwd").write_text(f"{self.user}:{{PLAIN}}{self.password}\n")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                        "-keyout", str(self.root / "key.pem"), "-out", str(self.root / "cert.pem")],
+                       check=True, capture_output=True)
+        self.ca_file = str(self.root / "cert.pem")
+        self.conf = self.root / "dovecot.conf"
+        self.conf.write_text(CONF.format(root=self.root, imap_port=self.imap_port, imaps_port=self.imaps_port))
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(["dovecot", "-F", "-c", str(self.conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.imap_port), timeout=0.3).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("dovecot did not start: " + self.log())
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(20)
+            self.proc = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def doveadm(self, *args: str) -> str:
+        done = subprocess.run(["doveadm", "-c", str(self.conf), *args], capture_output=True, text=True, timeout=30)
+        if done.returncode != 0:
+            raise RuntimeError(f"doveadm {args}: {done.stderr}")
+        return done.stdout
+
+    def log(self) -> str:
+        path = self.root / "dovecot.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def cleanup(self) -> None:
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
