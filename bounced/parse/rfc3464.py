@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from email.message import Message
 
+from bounced.classify.command import command_of
 from bounced.model import Action, Detection, Finding
 from bounced.parse.mime import (
     Mail,
@@ -153,6 +155,21 @@ def text_about(text: str, address: str) -> str:
     return ""
 
 
+_TRANSCRIPT_DATA = re.compile(r"^>>> (?:DATA|\.)\s*$\n(?:<<< [^\n]*\n)*?<<< [45]\d\d", re.M | re.I)
+
+
+def _with_command(finding: Finding, report: str, text: str) -> Finding:
+    """The SMTP command the reply answered, where the human-readable part says it: Postfix's
+    "(in reply to RCPT TO command)" after the recipient, or a Sendmail transcript whose failure
+    followed ">>> DATA"."""
+    if finding.command:
+        return finding
+    command = command_of(None, text_about(report, finding.address)) if report else None
+    if command is None and _TRANSCRIPT_DATA.search(text):  # the transcript follows the report proper
+        command = "DATA"
+    return replace(finding, command=command) if command else finding
+
+
 def _action(value: str, status: str | None) -> Action:
     value = value.strip().lower().split()[0] if value.strip() else ""
     if value in _ACTIONS:
@@ -191,7 +208,7 @@ class RFC3464:
             return Detection(self.name)
         return Detection(
             self.name,
-            tuple(findings),
+            tuple(_with_command(f, report, text) for f in findings),
             reporting_mta=strip_type(per_message.get("reporting-mta")) or None,
             arrival_date=parse_date(per_message.get("arrival-date")),
         )
