@@ -110,6 +110,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "office365-01.eml": _bounce("<8d5a0b7c-20261126@example.com>", _r("former@example.org", "failed", "5.1.10", 550, "userunknown", "hard")),
     # Domino's DSN says only 5.0.0; its text says the user is not in the directory
     "domino-01.eml": _bounce("<q4-figures.20261127@example.com>", _r("hans.beispiel@example.net", "failed", "5.0.0", None, "userunknown", "hard")),
+    # Google Groups refuses a post: "may not exist, or you may not have permission to post"; no status
+    "googlegroups-01.eml": _bounce("<20261123161238.5521@app1.example.com>", _r("product-announce@googlegroups.com", "failed", None, None, "rejected", "soft")),
     "gmail-01.eml": _bounce("<cafe1234-5678@example.com>", _r("ghost@example.org", "failed", "5.1.1", 550, "userunknown", "hard")),
     "yahoo-01.eml": _bounce("<1234567890.1122334.1795894382000@mail.example.com>", _r("brimful@example.org", "failed", "5.2.2", 552, "mailboxfull", "soft")),
     # Courier's DSN says 5.0.0; the server's 5.1.1 is the status

@@ -193,13 +193,19 @@ class RFC3464:
         for part in mail.parts_of(*_DSN_TYPES):
             blocks.extend(status_blocks(part))
         text = mail.body_text
-        if not blocks:
-            if not _TEXT_DSN.search(text):
-                return Detection(self.name)
+        if not blocks and (in_text := _TEXT_DSN.search(text)):
             blocks = field_blocks(text)
-            text = text[: _TEXT_DSN.search(text).start()]
+            text = text[: in_text.start()]
+        elif not blocks and not mail.parts_of(*_DSN_TYPES):
+            return Detection(self.name)
         report = text[: returned_text_start(text)]
         per_message, findings = findings_from_blocks(blocks, report)
+        failed = [a for a in (normalize_address(x) for x in mail.header("X-Failed-Recipients").split(",")) if a]
+        if not findings and failed and mail.parts_of(*_DSN_TYPES):
+            # An empty delivery-status part (Gmail's "Send mail as" failures): the recipients are in
+            # X-Failed-Recipients (Exim's and Gmail's header), the reason in the human-readable part.
+            summary = " ".join(report.split())[:1000]
+            findings = [Finding(address=a, diagnostic=text_about(report, a) or summary) for a in dict.fromkeys(failed)]
         if not findings and (sole := sole_recipient(mail)) and mail.parts_of(*_DSN_TYPES):
             # A report whose delivery-status part lost its recipient blocks (Postfix's "Delivery
             # report unavailable"): the returned message's only recipient is the one that failed.
