@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 from concurrent.futures import Future
@@ -137,7 +138,7 @@ def process_loop(settings: Settings, wake: Any, stop: Any, parent: int) -> None:
             log.warning("listener gone; processor exits")
             store.close()
             return
-        wake.clear()
+        _settle(wake, stop)
         ids = store.raw_ids("state = 'stored'")
         for raw_id in ids:
             pipeline.process(raw_id)  # parses outside, then one short transaction per message
@@ -146,3 +147,16 @@ def process_loop(settings: Settings, wake: Any, stop: Any, parent: int) -> None:
                 store.close()
                 return
             wake.wait(1.0)
+
+
+QUIET = 0.2  # seconds without a new store that count as a lull in a burst
+MAX_DEFER = 5.0  # the most a burst may delay processing
+
+
+def _settle(wake: Any, stop: Any) -> None:
+    """Wait for a lull in the stores (at most MAX_DEFER seconds), so that parsing does not take
+    the CPU from a burst of deliveries; every message is still processed within seconds."""
+    deadline = time.monotonic() + MAX_DEFER
+    wake.clear()
+    while not stop.is_set() and time.monotonic() < deadline and wake.wait(QUIET):
+        wake.clear()
