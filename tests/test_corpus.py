@@ -14,7 +14,10 @@ import pytest
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "sisimai"
 ABSENT = "the shared labelled corpus is absent: no shared/corpus/sisimai/expected.json beside the checkout"
-FLOORS = {"recipients_found": 0.98, "hard_soft": 0.98, "status": 0.95, "reason": 0.90}
+# Floors that must hold (regressions fail the build); hard/soft is held at what is reached today.
+FLOORS = {"recipients_found": 0.98, "hard_soft": 0.93, "status": 0.95, "reason": 0.90}
+# Targets not reached yet: they report as xfail until they pass.
+TARGETS = {"hard_soft": 0.98}
 
 pytestmark = pytest.mark.corpus
 
@@ -56,7 +59,12 @@ def test_every_labelled_message_was_measured(figures):
     assert figures["messages"] == len(NAMES)
 
 
-@pytest.mark.xfail(strict=False, reason="parser still being tuned")
 @pytest.mark.parametrize("figure", sorted(FLOORS))
 def test_accuracy_floor(figures, figure):
     assert figures[figure] >= FLOORS[figure], f"{figure} {figures[figure]:.4f} < {FLOORS[figure]}"
+
+
+@pytest.mark.xfail(strict=False, reason="hard/soft disagreements left are mostly 'filtered' labels for plain user-unknown texts")
+@pytest.mark.parametrize("figure", sorted(TARGETS))
+def test_accuracy_target(figures, figure):
+    assert figures[figure] >= TARGETS[figure], f"{figure} {figures[figure]:.4f} < {TARGETS[figure]}"
