@@ -7,8 +7,9 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
+
+from ports import listening
 
 CONF = """\
 base_dir = {root}/run
@@ -80,14 +81,8 @@ class Dovecot:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(["dovecot", "-F", "-c", str(self.conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.imap_port), timeout=0.3).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("dovecot did not start: " + self.log())
+        if not listening(self.imap_port):
+            raise RuntimeError("dovecot did not start: " + self.log())
 
     def stop(self) -> None:
         if self.proc is not None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
 from pathlib import Path
+
+from ports import listening
 
 MAIN_CF = """\
 compatibility_level = 3.6
@@ -91,16 +92,8 @@ class PostfixInstance:
         done = self._postfix("start")
         if done.returncode != 0:
             raise RuntimeError(f"postfix start failed: {done.stderr}{self.log()}")
-        deadline = time.monotonic() + 20
-        import socket
-
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("postfix did not listen: " + self.log())
+        if not listening(self.port):
+            raise RuntimeError("postfix did not listen: " + self.log())
 
     def stop(self) -> None:
         self._postfix("stop")

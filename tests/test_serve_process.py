@@ -5,17 +5,14 @@ from __future__ import annotations
 import os
 import signal
 import smtplib
-import socket
 import sqlite3
 import subprocess
 import sys
 import threading
-import time
 
-import pytest
 
 import mkmail
-from ports import free_port
+from ports import free_port, listening
 
 
 
@@ -25,13 +22,8 @@ def start(tmp_path, port):
     log = open(tmp_path / "serve.log", "ab")  # a file, not a pipe: a full pipe would block the server
     proc = subprocess.Popen([sys.executable, "-m", "bounced", "serve"], env={**os.environ, "BOUNCED_CONFIG": str(cfg)},
                             stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc
-        except OSError:
-            time.sleep(0.05)
+    if listening(port):
+        return proc
     proc.kill()
     raise AssertionError("bounced serve did not start: " + (tmp_path / "serve.log").read_text())
 

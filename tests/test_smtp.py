@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import smtplib
-import socket
 import sqlite3
 import threading
 from contextlib import contextmanager
