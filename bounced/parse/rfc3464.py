@@ -82,13 +82,24 @@ def findings_from_blocks(blocks: list[dict[str, str]], text: str = "") -> tuple[
     return per_message, findings
 
 
+def _iso2022(value: str) -> str:
+    """A field with raw ISO-2022-JP escapes (Lotus Domino and Japanese MTAs write them into
+    Diagnostic-Code, which has no charset) as the text it spells."""
+    if "\x1b$" not in value:
+        return value
+    try:
+        return value.encode("latin-1").decode("iso-2022-jp")
+    except (UnicodeEncodeError, UnicodeDecodeError):  # not ISO-2022-JP after all: keep the bytes' text
+        return value
+
+
 def _finding(block: dict[str, str], text: str) -> Finding | None:
     final = block.get("final-recipient") or block.get("x-actual-recipient") or ""
     original = block.get("original-recipient")
     address = normalize_address(final) or normalize_address(original) or normalize_address(block.get("x-actual-recipient"))
     if not address:
         return None
-    raw = block.get("diagnostic-code", "")
+    raw = _iso2022(block.get("diagnostic-code", ""))
     diagnostic = " ".join((strip_type(raw) if _DIAGNOSTIC_TYPE.match(raw) else raw).split())
     if not diagnostic and text:
         diagnostic = text_about(text, address)
