@@ -20,7 +20,7 @@ class Exim(TextDetector):
     name = "exim"
     sender = re.compile(r"Mail delivery failed|Warning: message .* delayed|Mail Delivery System|Mailer-Daemon|returning message to sender", re.I)
     formats = (
-        Format(re.compile(r"(?:following address(?:\(es\)|es)? failed|could not be delivered to (?:all|one or more) of its recipients)[^\n]*\n", re.I)),
+        Format(re.compile(r"(?:following\s+address(?:\(es\)|es)?\s+failed|could not be delivered to (?:all|one or more)\s+of\s+its\s+recipients)[^\n]*\n", re.I)),
         Format(
             re.compile(r"address(?:\(es\)|es)? to which the message has not yet been delivered (?:is|are):[^\n]*\n|has not yet been delivered to (?:all|one or more) of its\s+recipients[^\n]*\n|following address(?:\(es\)|es)? (?:are|have) (?:still )?been delayed[^\n]*\n", re.I),
             action=Action.DELAYED,
