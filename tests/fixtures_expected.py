@@ -115,6 +115,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "gmail-01.eml": _bounce("<cafe1234-5678@example.com>", _r("ghost@example.org", "failed", "5.1.1", 550, "userunknown", "hard")),
     "yahoo-01.eml": _bounce("<1234567890.1122334.1795894382000@mail.example.com>", _r("brimful@example.org", "failed", "5.2.2", 552, "mailboxfull", "soft")),
     # Courier's DSN says 5.0.0; the server's 5.1.1 is the status
+    # a plain-text DSN with bulleted recipients; "553 5.3.0 ... No such user here" is an unknown user
+    "bulletdsn-01.eml": _bounce("<20261124092958.7011@app1.example.com>", _r("nobody.here@example.org", "failed", "5.3.0", 553, "userunknown", "hard")),
     "courier-01.eml": _bounce("<review-2026.77@example.com>", _r("absent@example.org", "failed", "5.1.1", 550, "userunknown", "hard")),
     "opensmtpd-01.eml": _bounce(
         "<sunday-reading-48@example.com>",

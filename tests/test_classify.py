@@ -177,6 +177,7 @@ ROWS = [
     ("4.0.0", None, "DNS Error: DNS type 'mx' lookup of example.comn responded with code NXDOMAIN Domain name not found: example.comn", F, {}, "networkerror", "soft"),
     # expired
     ("4.4.7", None, "", F, {}, "expired", "soft"),
+    (None, None, "Delivery to the following recipients was aborted after 5.0 hour(s): Routing: Could not find a gateway", F, {}, "expired", "soft"),
     ("4.4.1", None, "connect to mx.example.org[192.0.2.1]:25: Connection timed out", F, {}, "expired", "soft"),
     ("4.4.1", None, "connect to mx.example.org[192.0.2.1]:25: Connection timed out", D, {}, "networkerror", "none"),
     (None, None, "retry timeout exceeded", F, {}, "expired", "soft"),

@@ -10,6 +10,8 @@ PHRASES = phrases(
     r"retry time(?:out)? (?:exceeded|not reached)",
     r"have been failing for a long time",
     r"giving up\b",
+    # a plain-text DSN: "Delivery to the following recipients was aborted after 5.0 hour(s)"
+    r"aborted after \d+(?:\.\d+)? hours?",
     r"could not deliver for the last \d+",
     # Zoho: "421 Host not reachable."
     r"host not reachable",
