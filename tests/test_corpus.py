@@ -14,8 +14,8 @@ import pytest
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "sisimai"
 ABSENT = "the shared labelled corpus is absent: no shared/corpus/sisimai/expected.json beside the checkout"
-# Floors that must hold (regressions fail the build); hard/soft is held at what is reached today.
-FLOORS = {"recipients_found": 0.98, "hard_soft": 0.93, "status": 0.95, "reason": 0.90}
+# Floors that must hold (regressions fail the build): the targets, or what is reached today where that is higher.
+FLOORS = {"recipients_found": 0.99, "hard_soft": 0.95, "status": 0.98, "reason": 0.92}
 # Targets not reached yet: they report as xfail until they pass.
 TARGETS = {"hard_soft": 0.98}
 
