@@ -111,11 +111,17 @@ def main() -> None:
         cfg = Path(tmp) / "bounced.toml"
         cfg.write_text(f'database = "{Path(tmp) / "bench.db"}"\nlisten = "127.0.0.1:{port}"\nbounce_domains = ["bounce.example.com"]\n')
         ours = measure([sys.executable, "-m", "bounced", "serve"], port, {**os.environ, "BOUNCED_CONFIG": str(cfg)}, args, payloads)
+        import sqlite3
+
+        conn = sqlite3.connect(Path(tmp) / "bench.db")
+        stored, unprocessed = conn.execute("SELECT count(*), sum(state = 'stored') FROM raw_messages").fetchone()
+        conn.close()
     print(f"clients {args.clients}, {args.seconds:.0f} s each")
     print(f"{'':16s} {'msg/s':>8s} {'p50 ms':>8s} {'p99 ms':>8s}")
     print(f"{'aiosmtpd sink':16s} {sink[0]:8.0f} {sink[1]:8.1f} {sink[2]:8.1f}")
     print(f"{'bounced serve':16s} {ours[0]:8.0f} {ours[1]:8.1f} {ours[2]:8.1f}")
     print(f"ratio bounced/sink {ours[0] / sink[0]:.2f}")
+    print(f"bounced stored {stored} messages; left unprocessed after SIGTERM: {unprocessed or 0}")
 
 
 if __name__ == "__main__":

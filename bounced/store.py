@@ -190,8 +190,9 @@ class Store:
         with self._write():
             self.conn.execute(f"UPDATE raw_messages SET {sets} WHERE id = ?", (*fields.values(), raw_id))
 
-    def raw_ids(self, where: str = "1", params: Iterable[Any] = ()) -> list[int]:
-        return [r["id"] for r in self.query(f"SELECT id FROM raw_messages WHERE {where} ORDER BY id", params)]
+    def raw_ids(self, where: str = "1", params: Iterable[Any] = (), limit: int = -1) -> list[int]:
+        sql = f"SELECT id FROM raw_messages WHERE {where} ORDER BY id LIMIT ?"
+        return [r["id"] for r in self.query(sql, [*params, limit])]
 
     # -- sends ------------------------------------------------------------------------------
 

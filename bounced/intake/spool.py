@@ -139,7 +139,9 @@ def process_loop(settings: Settings, wake: Any, stop: Any, parent: int) -> None:
             store.close()
             return
         _settle(wake, stop)
-        ids = store.raw_ids("state = 'stored'")
+        # A chunk at a time, then look for the next lull: a long burst is answered first and
+        # parsed in its pauses (and at least a chunk every MAX_DEFER seconds).
+        ids = store.raw_ids("state = 'stored'", limit=-1 if stop.is_set() else CHUNK)
         for raw_id in ids:
             pipeline.process(raw_id)  # parses outside, then one short transaction per message
         if not ids:
@@ -150,6 +152,7 @@ def process_loop(settings: Settings, wake: Any, stop: Any, parent: int) -> None:
 
 
 QUIET = 0.2  # seconds without a new store that count as a lull in a burst
+CHUNK = 100  # messages parsed between two looks for a lull
 MAX_DEFER = 5.0  # the most a burst may delay processing
 
 
