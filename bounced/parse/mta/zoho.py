@@ -37,7 +37,7 @@ class Zoho:
         report = text[: headers.start()] if headers else text
         delayed = _RETRY.search(report) is not None
         findings = []
-        for status, address, code, said in (m.groups() for m in _BRACKETED.finditer(report)):
+        for _status, address, code, said in (m.groups() for m in _BRACKETED.finditer(report)):
             action = Action.DELAYED if delayed else Action.FAILED
             findings.append(
                 finding_from_text(normalize_address(address), f"{code or ''} {said.strip(', ')}".strip(), action)
