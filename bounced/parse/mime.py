@@ -265,6 +265,10 @@ class Mail:
         return [p for ctype, p in self._typed_parts if ctype in types]
 
     @cached_property
+    def body_lower(self) -> str:
+        return self.body_text.lower()
+
+    @cached_property
     def body_text(self) -> str:
         """The human-readable notification: text parts in order, before any attached original."""
         texts = []

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from bounced.model import Action, Detection, Finding
+from bounced.regexlits import required_literals
 from bounced.parse.mime import ADDRESS_RE, Mail, find_reply_code, find_status, normalize_address
 from bounced.parse.original import returned_text_start
 
@@ -123,6 +124,9 @@ class TextDetector:
             return Detection(self.name)
         text = mail.body_text
         for fmt in self.formats:
+            needles = required_literals(fmt.start.pattern) if fmt.start.flags & re.IGNORECASE else None
+            if needles is not None and not any(n.lower() in mail.body_lower for n in needles):
+                continue  # the opening sentence cannot be there: skip the regex scan of the body
             findings = scan(text, fmt)
             if findings:
                 return Detection(self.name, tuple(findings))

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import importlib
 import re
-from re import _constants as _c, _parser  # the standard library's own regex parser
 from types import ModuleType
-from typing import Any
+
+from bounced.regexlits import required_literals
 
 
 class Phrases:
@@ -25,7 +25,7 @@ class Phrases:
     def __init__(self, alternatives: tuple[str, ...]) -> None:
         self.pattern = "|".join(f"(?:{a})" for a in alternatives)
         self._regex = re.compile(self.pattern)
-        needed = [_required(_parser.parse(a)) for a in alternatives]
+        needed = [required_literals(a) for a in alternatives]
         # an alternative with nothing it cannot match without: the regex must always be tried
         self._needles = None if any(n is None for n in needed) else tuple(dict.fromkeys(x for n in needed for x in n))
 
@@ -33,36 +33,6 @@ class Phrases:
         if self._needles is not None and not any(n in text for n in self._needles):
             return None
         return self._regex.search(text)
-
-
-def _required(items: Any) -> tuple[str, ...] | None:
-    """Strings one of which every match of the parsed regex ``items`` contains, or None.
-
-    A run of top-level literal characters is such a string on its own; a top-level group whose
-    branches each have one gives the set of them. The longest single run is preferred."""
-    runs: list[str] = []
-    sets: list[tuple[str, ...]] = []
-    run: list[str] = []
-    for op, arg in items:
-        if op is _c.LITERAL:
-            run.append(chr(arg))
-            continue
-        runs.append("".join(run))
-        run = []
-        if op is _c.BRANCH:  # (?:a|b) is inlined by the parser as a bare branch
-            branches = [_required(b) for b in arg[1]]
-            if all(branches):
-                sets.append(tuple(x for b in branches for x in b))  # type: ignore[union-attr]
-        elif op is _c.SUBPATTERN:
-            found = _required(arg[-1])
-            if found:
-                sets.append(found)
-    runs.append("".join(run))
-    longest = max(runs, key=len)
-    if len(longest) >= 3:
-        return (longest,)
-    sets = [s for s in sets if all(len(x) >= 3 for x in s)]
-    return min(sets, key=len) if sets else None
 
 
 def phrases(*alternatives: str) -> Phrases:

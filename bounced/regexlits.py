@@ -1,0 +1,44 @@
+"""Literal strings that every match of a regex must contain: a cheap substring test before a regex search."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from re import _constants as _c, _parser  # the standard library's own regex parser
+from typing import Any
+
+
+@lru_cache(maxsize=None)
+def required_literals(pattern: str) -> tuple[str, ...] | None:
+    """Strings one of which every match of ``pattern`` contains (as written: lower-case them for
+    a case-insensitive pattern), or None when no such set of 3 characters or more can be told."""
+    return _required(_parser.parse(pattern))
+
+
+def _required(items: Any) -> tuple[str, ...] | None:
+    """Strings one of which every match of the parsed regex ``items`` contains, or None.
+
+    A run of top-level literal characters is such a string on its own; a top-level group whose
+    branches each have one gives the set of them. The longest single run is preferred."""
+    runs: list[str] = []
+    sets: list[tuple[str, ...]] = []
+    run: list[str] = []
+    for op, arg in items:
+        if op is _c.LITERAL:
+            run.append(chr(arg))
+            continue
+        runs.append("".join(run))
+        run = []
+        if op is _c.BRANCH:  # (?:a|b) is inlined by the parser as a bare branch
+            branches = [_required(b) for b in arg[1]]
+            if all(branches):
+                sets.append(tuple(x for b in branches for x in b))  # type: ignore[union-attr]
+        elif op is _c.SUBPATTERN:
+            found = _required(arg[-1])
+            if found:
+                sets.append(found)
+    runs.append("".join(run))
+    longest = max(runs, key=len)
+    if len(longest) >= 3:
+        return (longest,)
+    sets = [s for s in sets if all(len(x) >= 3 for x in s)]
+    return min(sets, key=len) if sets else None
