@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -27,8 +28,10 @@ def run(tmp_path, monkeypatch):
 
 
 def test_register_ingest_status_suppressed_stats(run, tmp_path):
-    rows = [{"message_id": "<m1@s.example.com>", "recipient": "a@example.org", "campaign": "nov", "sent_at": "2026-11-01T10:00:00+00:00"},
-            {"message_id": "<m2@s.example.com>", "recipient": "b@example.org", "campaign": "nov", "sent_at": "2026-11-01T10:00:00+00:00"}]
+    # a recent send day: the VERP token carries it, and an old one would have expired (verp_max_age_days)
+    sent_at = (datetime.now(UTC) - timedelta(days=3)).isoformat(timespec="seconds")
+    rows = [{"message_id": "<m1@s.example.com>", "recipient": "a@example.org", "campaign": "nov", "sent_at": sent_at},
+            {"message_id": "<m2@s.example.com>", "recipient": "b@example.org", "campaign": "nov", "sent_at": sent_at}]
     result = run("register", input="\n".join(json.dumps(r) for r in rows))
     assert result.exit_code == 0
     paths = [json.loads(line)["return_path"] for line in result.output.splitlines()]
