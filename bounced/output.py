@@ -14,7 +14,7 @@ def to_dict(bounce: Bounce) -> dict[str, Any]:
         "kind": bounce.kind.value,
         "recipients": [
             {
-                "address": r.address,
+                "address": r.address or None,  # None: a redacted complaint
                 "action": r.action.value,
                 "status": r.status,
                 "reply_code": r.reply_code,

@@ -93,7 +93,7 @@ class Pipeline:
         events = self._events(bounce, raw_id, report_key, received_at)
         changed = self.store.replace_events(raw_id, report_key, events)
         changed += self._storm_guard(events)
-        self.apply_policy(list(dict.fromkeys(changed)))
+        self.apply_policy([a for a in dict.fromkeys(changed) if a])  # "": a complaint that names no one
         state = "unknown" if bounce.kind is Kind.UNKNOWN else "parsed"
         self.store.mark_raw(raw_id, state=state, kind=bounce.kind.value, detector=bounce.detector,
                             error=bounce.error, report_key=report_key, parsed_at=now())
@@ -114,11 +114,14 @@ class Pipeline:
         for recipient in bounce.recipients:
             match = correlate(bounce, recipient, self.store, self.settings, received_at)
             sent = match.sent
-            counts = sent is not None or (match.method == "orphan" and match.verp is None and self.settings.count_orphans)
+            # A redacted complaint names no one: the send it correlates with says whom it was sent to.
+            address = recipient.address or (sent.recipient if sent else "")
+            counts = bool(address) and (
+                sent is not None or (match.method == "orphan" and match.verp is None and self.settings.count_orphans))
             event_at = sent.sent_at if sent else (_utc(bounce.arrival_date) or received_at)
             rows.append({
-                "raw_id": raw_id, "report_key": report_key, "address": recipient.address,
-                "domain": recipient.address.rpartition("@")[2], "kind": bounce.kind.value,
+                "raw_id": raw_id, "report_key": report_key, "address": address,
+                "domain": address.rpartition("@")[2], "kind": bounce.kind.value,
                 "action": recipient.action.value, "status": recipient.status, "reply_code": recipient.reply_code,
                 "reason": recipient.reason, "bounce_type": recipient.bounce_type.value,
                 "diagnostic": recipient.diagnostic, "remote_mta": recipient.remote_mta, "rule": recipient.rule,

@@ -25,7 +25,7 @@ def summary(result: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _r(address: str, action: str, status: str | None, reply_code: int | None, reason: str, bounce_type: str) -> dict[str, Any]:
+def _r(address: str | None, action: str, status: str | None, reply_code: int | None, reason: str, bounce_type: str) -> dict[str, Any]:
     return {"address": address, "action": action, "status": status, "reply_code": reply_code,
             "reason": reason, "bounce_type": bounce_type}
 
@@ -139,6 +139,15 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "message_id": "<20261201071502.5133@app1.example.com>",
         "recipients": [
             _r("reader@example.org", "delivered", None, None, "feedback", "none"),
+        ],
+    },
+    # ARF whose complainer is redacted (RFC 6590): one recipient with no address; the pipeline
+    # finds whom the message was sent to through its Message-ID
+    "arf-03.eml": {
+        "kind": "feedback",
+        "message_id": "<20261201071502.5140@app1.example.com>",
+        "recipients": [
+            _r(None, "delivered", None, None, "feedback", "none"),
         ],
     },
     "not-bounce/rfc3834-01.eml": {

@@ -72,6 +72,9 @@ Diagnostic-Code: smtp; {diag}
 
 
 def arf(recipient: str, message_id: str = "<orig-1@sender.example.com>", envelope_to: str = "fbl@bounce.example.com") -> bytes:
+    """A complaint about ``message_id``; an empty ``recipient`` is a redacted one (RFC 6590)."""
+    rcpt_field = f"Original-Rcpt-To: {recipient}\n" if recipient else "Redacted-Address: redacted\n"
+    to = recipient or "undisclosed-recipients:;"
     return f"""Delivered-To: {envelope_to}
 From: feedback@fbl.example.net
 To: {envelope_to}
@@ -91,13 +94,12 @@ Content-Type: message/feedback-report
 Feedback-Type: abuse
 User-Agent: ExampleFBL/1.0
 Version: 1
-Original-Rcpt-To: {recipient}
-
+{rcpt_field}
 --B
 Content-Type: text/rfc822-headers
 
 From: news@sender.example.com
-To: {recipient}
+To: {to}
 Subject: November news
 Message-ID: {message_id}
 

@@ -244,3 +244,18 @@ def test_unparseable_message_is_kept(store, settings):
     assert out.state == "unknown"
     row = store.query("SELECT state, error, length(raw) AS n FROM raw_messages")[0]
     assert row["state"] == "unknown" and row["n"] == 170 and row["error"]
+
+
+def test_redacted_complaint_suppresses_whom_the_message_was_sent_to(store, settings):
+    mid, _ = send(store, settings, 1)
+    Pipeline(store, settings).ingest(mkmail.arf("", message_id=mid), "arf")
+    event = store.query("SELECT address, correlation, counts FROM events")[0]
+    assert event == {"address": "user@example.org", "correlation": "message-id", "counts": 1}
+    assert state(store) == "suppressed"
+
+
+def test_redacted_complaint_about_an_unknown_message_counts_for_no_one(store, settings):
+    out = Pipeline(store, settings).ingest(mkmail.arf("", message_id="<never-sent@elsewhere.example>"), "arf")
+    assert out.state == "parsed"
+    assert store.query("SELECT address, correlation, counts FROM events")[0] == {"address": "", "correlation": "foreign", "counts": 0}
+    assert store.query("SELECT count(*) AS n FROM addresses")[0]["n"] == 0

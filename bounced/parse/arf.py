@@ -14,7 +14,9 @@ _JMRP_SUBJECT = re.compile(r"^complaint about message from ", re.I)
 
 
 class ARF:
-    """Feedback reports: the complaining recipient from Original-Rcpt-To, Removal-Recipient or the original's To."""
+    """Feedback reports: the complaining recipient from Original-Rcpt-To, Removal-Recipient or the original's To.
+
+    A report that names no recipient (redacted) still gives one recipient, with an empty address."""
 
     name = "arf"
 
@@ -29,6 +31,10 @@ class ARF:
             fields, rcpts = _report_fields(reports[0])
         if not rcpts:
             rcpts = _original_recipients(mail)
+        if not rcpts:
+            # Feedback loops often redact the complainer (RFC 6590); the complaint still names the
+            # message, through which the pipeline finds whom it was sent to. An empty address is that.
+            rcpts = [""]
         feedback_type = fields.get("feedback-type", "abuse").split()[0].lower() if fields.get("feedback-type") else "abuse"
         findings = tuple(
             Finding(
