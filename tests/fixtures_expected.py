@@ -103,6 +103,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
     ),
     "sendmail-01.eml": _bounce("<weekly-48.3301@example.com>", _r("nobody@example.org", "failed", "5.1.1", 550, "userunknown", "hard")),
     # old sendmail, transcript only, no DSN
+    # a Sendmail DSN without Diagnostic-Code: the transcript's local-mailer line is the diagnostic
+    "sendmail-03.eml": _bounce("<order-88123@shop.example.com>", _r("departed@example.net", "failed", "5.1.1", 550, "userunknown", "hard")),
     "sendmail-02.eml": _bounce("<weekly-48.3307@example.com>", _r("friend@example.org", "failed", "5.7.1", 550, "norelaying", "soft")),
     # Exchange 2003 text NDR: status from <host #5.1.1>
     "exchange-01.eml": _bounce("<agenda-20261125@example.com>", _r("departed@example.net", "failed", "5.1.1", None, "userunknown", "hard")),

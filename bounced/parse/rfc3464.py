@@ -19,6 +19,7 @@ from bounced.parse.mime import (
     split_fields,
     strip_type,
 )
+from bounced.parse.transcript import transcript_of, transcript_said
 from bounced.parse.original import returned_text_start, sole_recipient
 
 _DSN_TYPES = ("message/delivery-status", "message/global-delivery-status")
@@ -181,6 +182,14 @@ def _with_command(finding: Finding, report: str, text: str) -> Finding:
     return replace(finding, command=command) if command else finding
 
 
+def _from_transcript(finding: Finding, transcript: str, sole: bool) -> Finding:
+    diagnostic = transcript_said(transcript, finding.address, sole)
+    if not diagnostic:
+        return finding
+    return replace(finding, diagnostic=diagnostic, status=prefer_status(finding.status, diagnostic),
+                   reply_code=finding.reply_code or reply_code_in(diagnostic))
+
+
 def _action(value: str, status: str | None) -> Action:
     value = value.strip().lower().split()[0] if value.strip() else ""
     if value in _ACTIONS:
@@ -223,6 +232,9 @@ class RFC3464:
             findings = [Finding(address=sole, diagnostic=text_about(report, sole))]
         if not findings:
             return Detection(self.name)
+        if any(not f.diagnostic for f in findings) and (transcript := transcript_of(text)):
+            # No Diagnostic-Code and nothing said beside the address: Sendmail's transcript says it.
+            findings = [f if f.diagnostic else _from_transcript(f, transcript, len(findings) == 1) for f in findings]
         return Detection(
             self.name,
             tuple(_with_command(f, report, text) for f in findings),

@@ -14,24 +14,19 @@ import re
 
 from bounced.model import Action, Detection
 from bounced.parse.mime import ADDRESS_RE, Mail, normalize_address
-from bounced.parse.original import returned_text_start, sole_recipient
+from bounced.parse.original import sole_recipient
 from bounced.parse.textscan import finding_from_text
+from bounced.parse.transcript import SECTION_END, SAYS, TRANSCRIPT, transcript_about, transcript_of, whole
 
 PRIORITY = 40
 
 _LISTED = re.compile(r"^[ \t]*-{2,} ?The following addresses? (?:had|has) ([\w -]+?) ?-{2,}[ \t]*$", re.M | re.I)
-_TRANSCRIPT = re.compile(
-    r"^[ \t]*-{2,} ?(?:Transcript of (?:the )?session follows|Non-delivered information) ?-{2,}[ \t]*$", re.M | re.I
-)
-_SECTION_END = re.compile(r"^[ \t]*-{2,}|^(?:Reporting-MTA|Received|Return-Path):", re.M | re.I)
 _ADDRESS = re.compile(r"<?(" + ADDRESS_RE.pattern + r")>?", re.A)
 _REASON = re.compile(r"^[(\[]?(?:reason:)?\s*(.*?)[)\]]?$", re.I)
-# "550 <user@example.org>... User unknown", "<user@example.org>... Deferred: ...", ">>> RCPT To:<...>"
-_SAYS = re.compile(r"^(?:\d{3} |>>> RCPT To:)?<?(" + ADDRESS_RE.pattern + r")>?(?:\.\.\.|,)?\s*(.*)$", re.A | re.I)
 
 
 def _section(text: str, header: re.Match[str]) -> str:
-    end = _SECTION_END.search(text, header.end())
+    end = SECTION_END.search(text, header.end())
     return text[header.end() : end.start() if end else header.end() + 4000]
 
 
@@ -52,53 +47,29 @@ def _listed(section: str) -> dict[str, str]:
     return listed
 
 
-def _transcript_about(transcript: str, address: str) -> str:
-    """The server's reply to the RCPT of ``address``, or Sendmail's line about it."""
-    lines = [line.strip() for line in transcript.split("\n") if line.strip()]
-    for i, line in enumerate(lines):
-        if line.startswith(">>>") and address in line.lower():
-            replies = [x[3:].strip() for x in lines[i + 1 :] if x.startswith("<<<")][:1]
-            if replies:
-                return replies[0]
-    for line in lines:
-        said = _SAYS.match(line)
-        if said and normalize_address(said.group(1)) == address and said.group(2):
-            return line
-    return ""
-
-
 class Sendmail:
     name = "sendmail"
 
     def detect(self, mail: Mail) -> Detection:
         text = mail.body_text
         listed_at = _LISTED.search(text)
-        transcript_at = _TRANSCRIPT.search(text)
+        transcript_at = TRANSCRIPT.search(text)
         if listed_at is None and transcript_at is None:
             return Detection(self.name)
         action = Action.DELAYED if listed_at and "transient" in listed_at.group(1).lower() else Action.FAILED
         listed = _listed(_section(text, listed_at)) if listed_at else {}
-        transcript = (
-            text[transcript_at.end() : returned_text_start(text[transcript_at.end() :]) + transcript_at.end()]
-            if transcript_at
-            else ""
-        )
-        transcript = (
-            transcript[: _SECTION_END.search(transcript).start()] if _SECTION_END.search(transcript) else transcript
-        )
+        transcript = transcript_of(text, transcript_at)
         if not listed:
             for line in transcript.split("\n"):
-                said = _SAYS.match(line.strip())
+                said = SAYS.match(line.strip())
                 if said and line.strip()[:1] in "0123456789>":
                     listed.setdefault(normalize_address(said.group(1)), "")
         if not listed and (sole := sole_recipient(mail)):
             listed = {sole: ""}
         findings = []
-        whole = " ".join(
-            line.strip() for line in transcript.split("\n") if line.strip() and not line.strip().startswith(">>>")
-        )
+        whole_text = whole(transcript)
         for address, reason in listed.items():
-            said = reason or _transcript_about(transcript, address) or whole
+            said = reason or transcript_about(transcript, address) or whole_text
             findings.append(finding_from_text(address, said, action))
         return Detection(self.name, tuple(f for f in findings if f.address))
 
