@@ -96,6 +96,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
         ],
     },
     # qmail: the (#5.2.2) code of vpopmail's quota message is the status
+    # PowerMTA: a 5.2.1 "User unknown" that PowerMTA itself files as bad-mailbox
+    "powermta-01.eml": _bounce("<digest-2026-12.4411@example.com>", _r("closed@example.org", "failed", "5.2.1", 550, "userunknown", "hard")),
     "qmail-01.eml": _bounce(
         "<digest-1123@lists.example.com>",
         _r("nobody@example.org", "failed", "5.1.1", 550, "userunknown", "hard"),

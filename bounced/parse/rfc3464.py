@@ -94,6 +94,17 @@ def _iso2022(value: str) -> str:
         return value
 
 
+# PowerMTA classifies each bounce itself (X-PowerMTA-BounceCategory). Where its category names the
+# state of the address, it is the reporting MTA's own statement of the reason; the other categories
+# (spam-related, policy-related, ...) are broader than what the diagnostic's words tell.
+_POWERMTA_CATEGORIES = {
+    "bad-mailbox": "userunknown",
+    "bad-domain": "hostunknown",
+    "inactive-mailbox": "suspend",
+    "quota-issues": "mailboxfull",
+}
+
+
 def _finding(block: dict[str, str], text: str) -> Finding | None:
     final = block.get("final-recipient") or block.get("x-actual-recipient") or ""
     original = block.get("original-recipient")
@@ -115,6 +126,7 @@ def _finding(block: dict[str, str], text: str) -> Finding | None:
         remote_mta=strip_type(block.get("remote-mta")) or None,
         final_recipient=" ".join(final.split()) or None,
         original_recipient=" ".join(original.split()) if original else None,
+        reason=_POWERMTA_CATEGORIES.get(block.get("x-powermta-bouncecategory", "").strip().lower()),
     )
 
 
