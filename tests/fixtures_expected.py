@@ -122,6 +122,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
     # a plain-text DSN with bulleted recipients; "553 5.3.0 ... No such user here" is an unknown user
     "bulletdsn-01.eml": _bounce("<20261124092958.7011@app1.example.com>", _r("nobody.here@example.org", "failed", "5.3.0", 553, "userunknown", "hard")),
     "courier-01.eml": _bounce("<review-2026.77@example.com>", _r("absent@example.org", "failed", "5.1.1", 550, "userunknown", "hard")),
+    # a gateway's notice that decides nothing, with the next hop's Sendmail bounce attached
+    "interscanmss-01.eml": _bounce("<invoice-2026-12-0042@billing.example.com>", _r("ex.employee@example.net", "failed", "5.1.1", 550, "userunknown", "hard")),
     "opensmtpd-01.eml": _bounce(
         "<sunday-reading-48@example.com>",
         _r("stuffed@example.org", "failed", "5.2.2", 552, "mailboxfull", "soft"),

@@ -79,19 +79,34 @@ def _detect(mail: Mail, forwarded: bool = True) -> tuple[Detection, Mail]:
     if forwarded and not any(f.status or f.diagnostic for f in detection.findings):
         # A gateway that wraps the report it got (a multipart/report attached as message/rfc822)
         # and says nothing of its own: the attached report is the one to read.
-        inner = _attached_report(mail)
+        inner = _attached(mail, report_only=True)
         if inner is not None:
             nested, inner_mail = _detect(Mail(inner), forwarded=False)
             if any(f.status or f.diagnostic for f in nested.findings):
                 return nested, inner_mail
+    elif forwarded and detection.findings and all(_undecided(f) for f in detection.findings):
+        # A gateway whose own words decide nothing ("Unable to deliver message to <x>") and that
+        # attaches the bounce it got from the next hop (InterScan MSS): the attached bounce says why,
+        # if it is about the same recipients.
+        inner = _attached(mail, report_only=False)
+        if inner is not None:
+            nested, inner_mail = _detect(Mail(inner), forwarded=False)
+            ours = {f.address for f in detection.findings}
+            if nested.findings and {f.address for f in nested.findings} <= ours and not all(map(_undecided, nested.findings)):
+                return nested, inner_mail
     return (detection if detection else Detection("none")), mail
 
 
-def _attached_report(mail: Mail) -> Message | None:
+def _undecided(finding) -> bool:
+    return finding.status is None and finding.reason is None and classify(finding)[0] in ("onhold", "undefined")
+
+
+def _attached(mail: Mail, report_only: bool) -> Message | None:
+    """The first attached message (only a multipart/report one, with ``report_only``)."""
     for part in mail.parts_of("message/rfc822"):
         payload = part.get_payload()
         inner = payload[0] if isinstance(payload, list) and payload else None
-        if isinstance(inner, Message) and inner.get_content_type() == "multipart/report":
+        if isinstance(inner, Message) and (not report_only or inner.get_content_type() == "multipart/report"):
             return inner
     return None
 
