@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from bounced.classify.reasons import phrases
 
 # The detector's names ("RCPT TO", "END OF DATA", "connect", ...) -> RFC 5321 verbs.
 _NAMES = {
@@ -15,13 +15,14 @@ _NAMES = {
 # server after RCPT TO:", qmail "does not like recipient" / "failed after I sent the message" /
 # "but sender was rejected", Yahoo "[RCPT_TO]", Sendmail transcripts ">>> DATA".
 _WORDING = (
-    ("CONNECT", re.compile(r"after initial connection|refused to talk to me|greeting failed|in reply to (?:the )?(?:initial )?greeting"
-                           r"|after connect(?:ing)?\b|(?:in reply|response) to (?:the )?banner", re.IGNORECASE)),
-    ("DATA", re.compile(r"in reply to (?:end of )?data command|after (?:end of )?data\b|>>> data"
-                        r"|failed after i sent the message|failed on data command|\[data\]", re.IGNORECASE)),
-    ("RCPT", re.compile(r"in reply to rcpt to command|after rcpt(?: to)?\b|does not like recipient|\[rcpt_to\]", re.IGNORECASE)),
-    ("MAIL", re.compile(r"in reply to mail from command|after mail from\b|sender was rejected|\[mail_from\]", re.IGNORECASE)),
-    ("HELO", re.compile(r"in reply to (?:helo|ehlo) command|after (?:helo|ehlo)\b", re.IGNORECASE)),
+    ("CONNECT", phrases(r"after initial connection", r"refused to talk to me", r"greeting failed",
+                        r"in reply to (?:the )?(?:initial )?greeting", r"after connect(?:ing)?\b",
+                        r"(?:in reply|response) to (?:the )?banner")),
+    ("DATA", phrases(r"in reply to (?:end of )?data command", r"after (?:end of )?data\b", r">>> data",
+                     r"failed after i sent the message", r"failed on data command", r"\[data\]")),
+    ("RCPT", phrases(r"in reply to rcpt to command", r"after rcpt(?: to)?\b", r"does not like recipient", r"\[rcpt_to\]")),
+    ("MAIL", phrases(r"in reply to mail from command", r"after mail from\b", r"sender was rejected", r"\[mail_from\]")),
+    ("HELO", phrases(r"in reply to (?:helo|ehlo) command", r"after (?:helo|ehlo)\b")),
 )
 
 
@@ -31,7 +32,8 @@ def command_of(named: str | None, text: str) -> str | None:
         verb = _NAMES.get(named.split()[0].upper())
         if verb:
             return verb
-    for verb, pattern in _WORDING:
-        if pattern.search(text):
+    lowered = text.lower()  # the wordings are written in lower case (see reasons.Phrases)
+    for verb, wording in _WORDING:
+        if wording.search(lowered):
             return verb
     return None

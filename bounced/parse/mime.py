@@ -11,6 +11,8 @@ from email.message import Message
 from email.parser import BytesParser, HeaderParser
 from functools import cached_property
 
+from bounced.parse import mimeparse
+
 # compat32 is the policy that is fast enough for a bounce stream (email.policy.default is
 # about five times slower); headers are decoded only where a value is needed.
 _PARSER = BytesParser(policy=policy.compat32)
@@ -29,13 +31,19 @@ _NESTED = re.compile(rb"^content-type:[ \t]*message/(?:rfc822|global)", re.I | r
 
 
 def parse_bytes(data: bytes) -> Message:
-    """Parse a raw message with compat32, every line ending turned into LF first.
+    """Parse a raw message into compat32's Message tree, every line ending turned into LF first.
+
+    mimeparse builds the tree feedparser would, faster; what it declines, feedparser parses.
 
     The email package recurses once per nested message/rfc822 part; a message nested deeper
     than Python's recursion limit is cut before its MAX_DEPTH-th nested part and parsed again,
     so that a readable report on top is still read."""
     if b"\r" in data:
         data = _NEWLINES.sub(b"\n", data)
+    try:
+        return mimeparse.parse_text(data.decode("ascii", "surrogateescape"))  # compat32 BytesParser's decoding
+    except mimeparse.Fallback:  # something feedparser notes a defect for: let it build that tree
+        pass
     try:
         return _PARSER.parsebytes(data)
     except RecursionError:
@@ -169,7 +177,11 @@ def split_fields(fields: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
 
 def headers_from_text(text: str) -> Message:
     """Parse a block of header lines (a returned message or text/rfc822-headers)."""
-    return _HEADER_PARSER.parsestr(text.lstrip("\n"), headersonly=True)
+    text = text.lstrip("\n")
+    try:
+        return mimeparse.parse_text(text, headersonly=True)
+    except mimeparse.Fallback:
+        return _HEADER_PARSER.parsestr(text, headersonly=True)
 
 
 def strip_type(value: str | None) -> str:

@@ -1,0 +1,241 @@
+"""A faster way to the same Message tree that email.feedparser (compat32) builds, for well-formed mail.
+
+The standard parser reads a message line by line through a stack of generators and compiles one
+regular expression per MIME boundary, which makes it the largest single cost of parsing a bounce.
+This module walks a list of the message's lines by index and recognises boundaries with plain
+string tests, following feedparser's algorithm step by step, so that the tree it returns is the
+one feedparser returns: the same headers, payloads, preambles and epilogues.
+
+It handles only what feedparser handles without noting a defect.  At the first thing that would
+make feedparser note one (a header line without a colon, a multipart without a boundary or
+without its closing boundary, a Unix "From " line, nesting deeper than MAX_NESTING), it gives up
+with Fallback, and the caller parses the message with feedparser itself; tests/test_mimeparse.py
+checks the two trees against each other over every message it can find.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from email import errors
+from email.feedparser import headerRE
+from email.message import Message
+
+MAX_NESTING = 40  # message/multipart levels; deeper input goes to feedparser (which cuts it, see mime.py)
+
+
+class Fallback(Exception):
+    """This message needs the standard parser: it has something feedparser would note as a defect."""
+
+
+def parse_text(text: str, headersonly: bool = False) -> Message:
+    """The Message tree of ``text`` (LF line endings only), as feedparser with compat32 builds it."""
+    if "\r" in text:
+        raise Fallback("CR line endings")  # the caller normalises them first
+    return _Parser(text).parse(headersonly)
+
+
+def _lines(text: str) -> list[str]:
+    parts = text.split("\n")
+    lines = [p + "\n" for p in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def _strip_eol(value: str) -> str:
+    return value[:-1] if value.endswith("\n") else value
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.lines = _lines(text)
+        self._dashes: list[int] | None = None
+        self.last: Message | None = None  # feedparser's _last: where the newline before a boundary is taken off
+
+    @property
+    def dashes(self) -> list[int]:
+        """Indexes of the lines that start with "--": the only ones that can be boundaries."""
+        if self._dashes is None:
+            self._dashes = [i for i, line in enumerate(self.lines) if line.startswith("--")]
+        return self._dashes
+
+    def parse(self, headersonly: bool) -> Message:
+        if headersonly:
+            root = Message()
+            at = self._headers(root, 0, len(self.lines))
+            root._payload = "".join(self.lines[at:])
+        else:
+            root = self._message(0, len(self.lines), None, 0)
+        if not headersonly and root.get_content_maintype() == "multipart" and not root.is_multipart():
+            root.defects.append(errors.MultipartInvariantViolationDefect())  # as feedparser's close() notes
+        return root
+
+    # -- one message ---------------------------------------------------------------------------
+
+    def _message(self, lo: int, hi: int, parent: Message | None, depth: int) -> Message:
+        """The message in lines[lo:hi] (hi: where an enclosing boundary stops it)."""
+        if depth > MAX_NESTING:
+            raise Fallback("nested too deeply")
+        msg = Message()
+        if parent is not None:
+            if parent.get_content_type() == "multipart/digest":
+                msg.set_default_type("message/rfc822")
+            parent.attach(msg)
+        self.last = msg
+        at = self._headers(msg, lo, hi)
+        ctype = msg.get_content_type()
+        if ctype == "message/delivery-status":
+            self._delivery_status(msg, at, hi, depth)
+        elif ctype.startswith("message/"):
+            self._message(at, hi, msg, depth + 1)
+        elif ctype.startswith("multipart/"):
+            self._multipart(msg, at, hi, depth)
+        else:
+            msg._payload = "".join(self.lines[at:hi])
+        return msg
+
+    def _headers(self, msg: Message, lo: int, hi: int) -> int:
+        """Read the header lines from ``lo`` into ``msg``; the index of the body's first line."""
+        lines = self.lines
+        end = lo
+        while end < hi and lines[end][0] != "\n":
+            if not headerRE.match(lines[end]):
+                # Not a header line: the body starts here, without the blank line.
+                msg.defects.append(errors.MissingHeaderBodySeparatorDefect())
+                return self._fields(msg, lines[lo:end], end)
+            end += 1
+        # past the blank line between the headers and the body
+        return self._fields(msg, lines[lo:end], end + 1 if end < hi else end)
+
+    @staticmethod
+    def _fields(msg: Message, lines: list[str], body: int) -> int:
+        """feedparser._parse_headers: the header lines into ``msg``; where the body starts."""
+        headers = msg._headers
+        value: list[str] = []
+        for number, line in enumerate(lines):
+            if line[0] in " \t":
+                if not value:
+                    raise Fallback("the first header line is a continuation")
+                value.append(line)
+                continue
+            if value:
+                headers.append(_field(value))
+                value = []
+            if line.startswith("From "):
+                if number == 0:
+                    msg.set_unixfrom(_strip_eol(line))  # the mbox envelope line
+                    continue
+                raise Fallback("a Unix From line among the headers")
+            if line[0] == ":":
+                raise Fallback("a header without a name")
+            value = [line]
+        if value:
+            headers.append(_field(value))
+        return body
+
+    # -- message/delivery-status ---------------------------------------------------------------
+
+    def _delivery_status(self, msg: Message, at: int, hi: int, depth: int) -> None:
+        """Blocks of fields separated by blank lines, each one Message (feedparser's special case)."""
+        lines = self.lines
+        while True:
+            end = at
+            while end < hi and lines[end][0] != "\n":
+                end += 1
+            block = Message()
+            msg.attach(block)
+            self.last = block
+            body = self._headers(block, at, end)
+            if body != end or block.get("content-type") is not None:
+                raise Fallback("a delivery-status block that is not only fields")
+            block._payload = ""
+            at = end + 1  # the blank line that ended the block (or the end)
+            if at >= hi:
+                return
+
+    # -- multipart -----------------------------------------------------------------------------
+
+    def _multipart(self, msg: Message, at: int, hi: int, depth: int) -> None:
+        lines = self.lines
+        boundary = msg.get_boundary()
+        if boundary is None:
+            msg.defects.append(errors.NoBoundaryInMultipartDefect())
+            msg._payload = "".join(lines[at:hi])
+            return
+        if str(msg.get("content-transfer-encoding", "8bit")).lower() not in ("7bit", "8bit", "binary"):
+            msg.defects.append(errors.InvalidMultipartContentTransferEncodingDefect())
+        candidates = self._boundaries("--" + boundary, at, hi)
+        if not candidates or candidates[0][1]:
+            # No part ever starts: what there is, up to a closing boundary, is the payload.
+            msg.defects.append(errors.StartBoundaryNotFoundDefect())
+            msg._payload = "".join(lines[at : candidates[0][0] if candidates else hi])
+            msg.epilogue = ""
+            return
+        first = candidates[0][0]
+        if first > at:
+            preamble = lines[at:first]
+            preamble[-1] = _strip_eol(preamble[-1])
+            msg.preamble = "".join(preamble)
+        index = 0  # into candidates: the boundary line that opens the next part
+        while True:
+            # Consecutive boundary lines (closing ones too) open one part.
+            while index + 1 < len(candidates) and candidates[index + 1][0] == candidates[index][0] + 1:
+                index += 1
+            start = candidates[index][0] + 1
+            end = candidates[index + 1][0] if index + 1 < len(candidates) else hi
+            self._message(start, end, msg, depth + 1)
+            _take_newline(self.last)
+            self.last = msg
+            if index + 1 >= len(candidates):
+                msg.defects.append(errors.CloseBoundaryNotFoundDefect())  # truncated: no epilogue
+                return
+            index += 1
+            line_no, closing, linesep = candidates[index]
+            if closing:
+                break
+        epilogue = ([""] if linesep else []) + lines[line_no + 1 : hi]
+        if epilogue and epilogue[0].startswith("\n"):
+            epilogue[0] = epilogue[0][1:]
+        msg.epilogue = "".join(epilogue)
+
+    def _boundaries(self, separator: str, lo: int, hi: int) -> list[tuple[int, bool, bool]]:
+        """(line, closing, ends in a newline) for every boundary line of ``separator`` in lines[lo:hi]."""
+        dashes = self.dashes
+        found = []
+        for i in range(bisect_left(dashes, lo), len(dashes)):
+            line_no = dashes[i]
+            if line_no >= hi:
+                break
+            line = self.lines[line_no]
+            if not line.startswith(separator):
+                continue
+            rest = line[len(separator) :]
+            closing = rest.startswith("--")
+            if closing:
+                rest = rest[2:]
+            newline = rest.endswith("\n")
+            if (rest[:-1] if newline else rest).strip(" \t"):
+                continue  # the boundary string followed by more: not a boundary line
+            found.append((line_no, closing, newline))
+        return found
+
+
+def _field(lines: list[str]) -> tuple[str, str]:
+    """compat32's header_source_parse."""
+    name, value = lines[0].split(":", 1)
+    value = value.lstrip(" \t") + "".join(lines[1:])
+    return name, value.rstrip("\r\n")
+
+
+def _take_newline(last: Message | None) -> None:
+    """RFC 2046: the newline before a boundary belongs to the boundary (feedparser takes it off the
+    last message it made, or the epilogue of the last multipart it finished)."""
+    if last is None:
+        return
+    if last.get_content_maintype() == "multipart":
+        if last.epilogue == "":
+            last.epilogue = None
+        elif last.epilogue is not None:
+            last.epilogue = _strip_eol(last.epilogue)
+    elif isinstance(last._payload, str):
+        last._payload = _strip_eol(last._payload)
