@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bounced.classify import rhost, status
 from bounced.classify.command import command_of
-from bounced.classify.reasons import HARD, MODULES
+from bounced.classify.reasons import HARD, MODULES, NEEDLES
 from bounced.classify.reasons.networkerror import TIMED_OUT as _TIMED_OUT
 from bounced.model import Action, BounceType, Finding
 
@@ -76,12 +76,13 @@ def _klass(f: Finding) -> str:
     return code[:1]
 
 
-def _said(text: str) -> str | None:
+def _said(text: str, present: set[str] | None = None) -> str | None:
     """The first reason in TEXT_ORDER whose wording the (lower-cased) diagnostic uses."""
     if not text:
         return None
+    present = NEEDLES.present(text) if present is None else present
     for name in TEXT_ORDER:
-        if MODULES[name].PHRASES.search(text):
+        if MODULES[name].PHRASES.search(text, present):
             return name
     return None
 
@@ -101,10 +102,11 @@ def _reason(f: Finding) -> tuple[str, str]:
     by_exchange = status.exchange_reason(text)
     if by_exchange:
         return by_exchange, "exchange code"
-    said = _said(lowered)
+    present = NEEDLES.present(lowered)
+    said = _said(lowered, present)
     if code in status.DEFINITIVE:
         by_status = status.DEFINITIVE[code]
-        if said not in OUTRANKS_STATUS or said == by_status or MODULES[by_status].PHRASES.search(lowered):
+        if said not in OUTRANKS_STATUS or said == by_status or MODULES[by_status].PHRASES.search(lowered, present):
             return by_status, f"status {code}"
     if said:
         return _reading(said, f, lowered, code or str(f.reply_code or ""), command), f"text:{said}"

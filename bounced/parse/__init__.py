@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
 from email.message import Message
 
 from bounced.classify import classify
@@ -98,7 +99,12 @@ def _detect(mail: Mail, forwarded: bool = True) -> tuple[Detection, Mail]:
 
 
 def _undecided(finding) -> bool:
-    return finding.status is None and finding.reason is None and classify(finding)[0] in ("onhold", "undefined")
+    return finding.status is None and finding.reason is None and _classify(finding)[0] in ("onhold", "undefined")
+
+
+# A finding may be classified twice (to see whether a gateway's own words decide anything, then for
+# the result); Findings are frozen, so the answer is kept.
+_classify = lru_cache(maxsize=256)(classify)
 
 
 def _attached(mail: Mail, report_only: bool) -> Message | None:
@@ -112,7 +118,7 @@ def _attached(mail: Mail, report_only: bool) -> Message | None:
 
 
 def _recipient(finding) -> Recipient:
-    reason, bounce_type, rule = classify(finding)
+    reason, bounce_type, rule = _classify(finding)
     return Recipient(
         address=finding.address,
         action=finding.action,

@@ -102,23 +102,31 @@ def part_text(part: Message) -> str:
 
 def content_type(part: Message) -> str:
     """``part``'s content type; a value whose parameters lack the ";" (seen in the wild) still reads."""
-    ctype = part.get_content_type()
+    return _readable(part.get_content_type())
+
+
+def _readable(ctype: str) -> str:
     return ctype.split(None, 1)[0] if " " in ctype or "\n" in ctype or "\t" in ctype else ctype
 
 
 def iter_parts(msg: Message, depth: int = 0) -> Iterator[Message]:
     """Every leaf and message/* part of ``msg``, without descending into attached originals."""
-    yield msg
-    if depth >= MAX_DEPTH or not msg.is_multipart():
-        return
-    if msg.get_content_maintype() == "message":
+    for _, part in typed_parts(msg, depth):
+        yield part
+
+
+def typed_parts(msg: Message, depth: int = 0) -> Iterator[tuple[str, Message]]:
+    """iter_parts, each part with its content type (content_type), each type read once."""
+    ctype = msg.get_content_type()
+    yield _readable(ctype), msg
+    if depth >= MAX_DEPTH or not msg.is_multipart() or ctype.split("/", 1)[0] == "message":
         return
     payload = msg.get_payload()
     if not isinstance(payload, list):
         return
     for sub in payload:
         if isinstance(sub, Message):
-            yield from iter_parts(sub, depth + 1)
+            yield from typed_parts(sub, depth + 1)
 
 
 _FIELD_RE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$")
@@ -251,7 +259,19 @@ class Mail:
         self.msg = msg
 
     def header(self, name: str) -> str:
-        return decode_header(self.msg.get(name))
+        """A header field's decoded value ("" when absent); the first one where it repeats."""
+        raw = self._fields.get(name.lower())
+        if raw is None:
+            return ""
+        return decode_header(self.msg.policy.header_fetch_parse(*raw))
+
+    @cached_property
+    def _fields(self) -> dict[str, tuple[str, str]]:
+        # Message.get lower-cases every field name on every call; detectors ask for a dozen.
+        fields: dict[str, tuple[str, str]] = {}
+        for name, value in self.msg._headers:
+            fields.setdefault(name.lower(), (name, value))
+        return fields
 
     @cached_property
     def subject(self) -> str:
@@ -263,18 +283,19 @@ class Mail:
 
     @cached_property
     def content_type(self) -> str:
-        return content_type(self.msg)
+        return self.parts_with_types[0][0]
 
     @cached_property
     def parts(self) -> list[Message]:
-        return list(iter_parts(self.msg))
+        return [part for _, part in self.parts_with_types]
 
     @cached_property
-    def _typed_parts(self) -> list[tuple[str, Message]]:
-        return [(content_type(p), p) for p in self.parts]  # every detector asks: compute each once
+    def parts_with_types(self) -> list[tuple[str, Message]]:
+        """Every part (iter_parts) with its content type; detectors ask often, so each is read once."""
+        return list(typed_parts(self.msg))
 
     def parts_of(self, *types: str) -> list[Message]:
-        return [p for ctype, p in self._typed_parts if ctype in types]
+        return [p for ctype, p in self.parts_with_types if ctype in types]
 
     @cached_property
     def body_lower(self) -> str:
@@ -284,7 +305,7 @@ class Mail:
     def body_text(self) -> str:
         """The human-readable notification: text parts in order, before any attached original."""
         texts = []
-        for ctype, part in self._typed_parts:
+        for ctype, part in self.parts_with_types:
             if ctype in ("text/plain", "text/html") or (
                 part is self.msg and not part.is_multipart() and part.get_content_maintype() != "message"
             ):

@@ -50,7 +50,9 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.lines = _lines(text)
         self._dashes: list[int] | None = None
-        self.last: Message | None = None  # feedparser's _last: where the newline before a boundary is taken off
+        # feedparser's _last: where the newline before a boundary is taken off (and whether it is a multipart)
+        self.last: Message | None = None
+        self.last_multipart = False
 
     @property
     def dashes(self) -> list[int]:
@@ -72,16 +74,17 @@ class _Parser:
 
     # -- one message ---------------------------------------------------------------------------
 
-    def _message(self, lo: int, hi: int, parent: Message | None, depth: int) -> Message:
-        """The message in lines[lo:hi] (hi: where an enclosing boundary stops it)."""
+    def _message(self, lo: int, hi: int, parent: Message | None, depth: int, digest: bool = False) -> Message:
+        """The message in lines[lo:hi] (hi: where an enclosing boundary stops it); ``digest``: its
+        parent is a multipart/digest, whose parts are messages unless they say otherwise."""
         if depth > MAX_NESTING:
             raise Fallback("nested too deeply")
         msg = Message()
+        if digest:
+            msg.set_default_type("message/rfc822")
         if parent is not None:
-            if parent.get_content_type() == "multipart/digest":
-                msg.set_default_type("message/rfc822")
             parent.attach(msg)
-        self.last = msg
+        self.last, self.last_multipart = msg, False
         at = self._headers(msg, lo, hi)
         ctype = msg.get_content_type()
         if ctype == "message/delivery-status":
@@ -89,49 +92,51 @@ class _Parser:
         elif ctype.startswith("message/"):
             self._message(at, hi, msg, depth + 1)
         elif ctype.startswith("multipart/"):
-            self._multipart(msg, at, hi, depth)
+            self.last_multipart = True
+            self._multipart(msg, at, hi, depth, ctype == "multipart/digest")
         else:
             msg._payload = "".join(self.lines[at:hi])
         return msg
 
     def _headers(self, msg: Message, lo: int, hi: int) -> int:
-        """Read the header lines from ``lo`` into ``msg``; the index of the body's first line."""
+        """Read the header lines from ``lo`` into ``msg`` (feedparser's _parse_headers); the index of
+        the body's first line."""
         lines = self.lines
-        end = lo
-        while end < hi and lines[end][0] != "\n":
-            if not headerRE.match(lines[end]):
+        fields = msg._headers
+        first = ""  # the current field's first line
+        folded: list[str] = []  # and its continuation lines
+        at = lo
+        while at < hi:
+            line = lines[at]
+            lead = line[0]
+            if lead == "\n":
+                at += 1  # the blank line between the headers and the body
+                break
+            if lead == " " or lead == "\t":
+                if not first:
+                    raise Fallback("the first header line is a continuation")
+                folded.append(line)
+                at += 1
+                continue
+            if not headerRE.match(line):
                 # Not a header line: the body starts here, without the blank line.
                 msg.defects.append(errors.MissingHeaderBodySeparatorDefect())
-                return self._fields(msg, lines[lo:end], end)
-            end += 1
-        # past the blank line between the headers and the body
-        return self._fields(msg, lines[lo:end], end + 1 if end < hi else end)
-
-    @staticmethod
-    def _fields(msg: Message, lines: list[str], body: int) -> int:
-        """feedparser._parse_headers: the header lines into ``msg``; where the body starts."""
-        headers = msg._headers
-        value: list[str] = []
-        for number, line in enumerate(lines):
-            if line[0] in " \t":
-                if not value:
-                    raise Fallback("the first header line is a continuation")
-                value.append(line)
-                continue
-            if value:
-                headers.append(_field(value))
-                value = []
-            if line.startswith("From "):
-                if number == 0:
-                    msg.set_unixfrom(_strip_eol(line))  # the mbox envelope line
-                    continue
-                raise Fallback("a Unix From line among the headers")
-            if line[0] == ":":
+                break
+            if first:
+                fields.append(_field(first, folded))
+                first, folded = "", []
+            if lead == ":":
                 raise Fallback("a header without a name")
-            value = [line]
-        if value:
-            headers.append(_field(value))
-        return body
+            if line.startswith("From "):
+                if at != lo:
+                    raise Fallback("a Unix From line among the headers")
+                msg.set_unixfrom(_strip_eol(line))  # the mbox envelope line
+            else:
+                first = line
+            at += 1
+        if first:
+            fields.append(_field(first, folded))
+        return at
 
     # -- message/delivery-status ---------------------------------------------------------------
 
@@ -144,7 +149,7 @@ class _Parser:
                 end += 1
             block = Message()
             msg.attach(block)
-            self.last = block
+            self.last, self.last_multipart = block, False
             body = self._headers(block, at, end)
             if body != end or block.get("content-type") is not None:
                 raise Fallback("a delivery-status block that is not only fields")
@@ -155,7 +160,7 @@ class _Parser:
 
     # -- multipart -----------------------------------------------------------------------------
 
-    def _multipart(self, msg: Message, at: int, hi: int, depth: int) -> None:
+    def _multipart(self, msg: Message, at: int, hi: int, depth: int, digest: bool) -> None:
         lines = self.lines
         boundary = msg.get_boundary()
         if boundary is None:
@@ -183,9 +188,9 @@ class _Parser:
                 index += 1
             start = candidates[index][0] + 1
             end = candidates[index + 1][0] if index + 1 < len(candidates) else hi
-            self._message(start, end, msg, depth + 1)
-            _take_newline(self.last)
-            self.last = msg
+            self._message(start, end, msg, depth + 1, digest)
+            _take_newline(self.last, self.last_multipart)
+            self.last, self.last_multipart = msg, True
             if index + 1 >= len(candidates):
                 msg.defects.append(errors.CloseBoundaryNotFoundDefect())  # truncated: no epilogue
                 return
@@ -220,19 +225,21 @@ class _Parser:
         return found
 
 
-def _field(lines: list[str]) -> tuple[str, str]:
-    """compat32's header_source_parse."""
-    name, value = lines[0].split(":", 1)
-    value = value.lstrip(" \t") + "".join(lines[1:])
+def _field(first: str, folded: list[str]) -> tuple[str, str]:
+    """compat32's header_source_parse: (name, value), the folding kept."""
+    name, _, value = first.partition(":")
+    value = value.lstrip(" \t")
+    if folded:
+        value += "".join(folded)
     return name, value.rstrip("\r\n")
 
 
-def _take_newline(last: Message | None) -> None:
+def _take_newline(last: Message | None, multipart: bool) -> None:
     """RFC 2046: the newline before a boundary belongs to the boundary (feedparser takes it off the
     last message it made, or the epilogue of the last multipart it finished)."""
     if last is None:
         return
-    if last.get_content_maintype() == "multipart":
+    if multipart:
         if last.epilogue == "":
             last.epilogue = None
         elif last.epilogue is not None:

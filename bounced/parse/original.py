@@ -7,7 +7,7 @@ from email.message import Message
 
 from bounced.model import Original
 from bounced.parse.mime import ADDRESS_RE as _ADDRESS
-from bounced.parse.mime import Mail, content_type, decode_header, headers_from_text, normalize_address, part_text
+from bounced.parse.mime import Mail, decode_header, headers_from_text, normalize_address, part_text
 
 # Lines that non-MIME bounces put between their report and the returned message.  They are the
 # senders' own wordings (Exim, qmail, Sendmail, Postfix, Gmail, Courier, Notes, ...).
@@ -36,8 +36,7 @@ _HEADER_START = re.compile(r"^(?:Return-Path|Received|From|Message-I[dD]|Date|To
 
 def returned_headers(mail: Mail) -> Message | None:
     """The headers of the returned message, from a MIME part or from quoted text."""
-    for part in mail.parts:
-        ctype = content_type(part)
+    for ctype, part in mail.parts_with_types:
         if ctype in ("message/rfc822", "message/global"):
             payload = part.get_payload()
             if isinstance(payload, list) and payload and isinstance(payload[0], Message):

@@ -28,11 +28,49 @@ class Phrases:
         needed = [required_literals(a) for a in alternatives]
         # an alternative with nothing it cannot match without: the regex must always be tried
         self._needles = None if any(n is None for n in needed) else tuple(dict.fromkeys(x for n in needed for x in n))
+        if self._needles is not None:
+            NEEDLES.add(self._needles)
 
-    def search(self, text: str) -> re.Match[str] | None:
-        if self._needles is not None and not any(n in text for n in self._needles):
-            return None
+    def search(self, text: str, present: frozenset[str] | set[str] | None = None) -> re.Match[str] | None:
+        """The first match in ``text``; ``present``, where given, is NEEDLES.present(text)."""
+        if self._needles is not None:
+            if present is not None:
+                if present.isdisjoint(self._needles):
+                    return None
+            elif not any(n in text for n in self._needles):
+                return None
         return self._regex.search(text)
+
+
+class Needles:
+    """Which of all the phrases' literals a text holds, in one pass over its three-letter runs:
+    the classifier asks about thirty reasons of one diagnostic, and this answers for all of them
+    at once. Exact: a literal is in the text where a run equals its first three letters and the
+    literal starts there (every literal has three letters or more, see regexlits)."""
+
+    def __init__(self) -> None:
+        self._by_start: dict[str, list[str]] = {}
+
+    def add(self, needles: tuple[str, ...]) -> None:
+        for needle in needles:
+            starting = self._by_start.setdefault(needle[:3], [])
+            if needle not in starting:
+                starting.append(needle)
+
+    def present(self, text: str) -> set[str]:
+        found: set[str] = set()
+        by_start = self._by_start.get
+        starts = text.startswith
+        for i in range(len(text) - 2):
+            candidates = by_start(text[i : i + 3])
+            if candidates:
+                for needle in candidates:
+                    if starts(needle, i):
+                        found.add(needle)
+        return found
+
+
+NEEDLES = Needles()
 
 
 def phrases(*alternatives: str) -> Phrases:
