@@ -56,27 +56,32 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines: one object per message.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="processes to parse on (default: one per CPU; small inputs use one)")
 @settings_options
-def parse(settings: Settings, paths: tuple[str, ...], as_json: bool) -> None:
+def parse(settings: Settings, paths: tuple[str, ...], as_json: bool, jobs: int | None) -> None:
     """Parse bounce messages (files, directories, Maildirs, mboxes, - for stdin); never touches the database.
 
     Exit status: 0 when every input was read (unparseable messages are reported, not fatal),
     2 for bad usage or a PATH that does not exist.
     """
     from bounced.correlate import decode_verp
+    from bounced.parse.pool import default_jobs, render_all
 
     check_paths(list(paths))
     secret = settings.verp_secret(create=False)
+
+    def render(source: str, data: bytes) -> str:
+        bounce = parse_message(data, source=source, decode_verp=lambda a: decode_verp(a, settings, secret))
+        if as_json:
+            return to_json(bounce) + "\n"
+        return "".join("\t".join(row) + "\n" for row in table_rows(bounce))
+
     out = sys.stdout
     if not as_json:
         out.write("source\tkind\taddress\tstatus\treason\ttype\tdiagnostic\n")
-    for source, data in iter_messages(list(paths)):
-        bounce = parse_message(data, source=source, decode_verp=lambda a: decode_verp(a, settings, secret))
-        if as_json:
-            out.write(to_json(bounce) + "\n")
-        else:
-            for row in table_rows(bounce):
-                out.write("\t".join(row) + "\n")
+    for text in render_all(iter_messages(list(paths)), render, jobs or default_jobs()):
+        out.write(text)
     out.flush()
 
 
