@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-from flufl.bounce import all_failures
-
 from bounced.model import Action, Detection, Finding
 from bounced.parse.mime import Mail, normalize_address
 from bounced.parse.original import returned_text_start
@@ -30,6 +28,8 @@ class Fallback:
     def detect(self, mail: Mail) -> Detection:
         if not _LOOKS_LIKE_BOUNCE.search(f"{mail.from_}\n{mail.subject}") and mail.content_type != "multipart/report":
             return Detection(self.name)
+        from flufl.bounce import all_failures  # imported on first use: most messages never get this far
+
         try:
             temporary, permanent = all_failures(mail.msg)
         except (LookupError, UnicodeError, ValueError, TypeError, AttributeError):  # flufl reads raw text

@@ -6,7 +6,7 @@ import email.header
 import email.utils
 import re
 from collections.abc import Iterable, Iterator
-from email import policy
+from email._policybase import compat32  # what email.policy.compat32 is, without importing email.policy
 from email.message import Message
 from email.parser import BytesParser, HeaderParser
 from functools import cached_property
@@ -15,8 +15,8 @@ from bounced.parse import mimeparse
 
 # compat32 is the policy that is fast enough for a bounce stream (email.policy.default is
 # about five times slower); headers are decoded only where a value is needed.
-_PARSER = BytesParser(policy=policy.compat32)
-_HEADER_PARSER = HeaderParser(policy=policy.compat32)
+_PARSER = BytesParser(policy=compat32)
+_HEADER_PARSER = HeaderParser(policy=compat32)
 
 MAX_DEPTH = 8  # multipart / message nesting we look into; deeper parts are not report parts
 MAX_TEXT = 256 * 1024  # characters of notification text that detectors scan

@@ -13,7 +13,7 @@ import importlib
 import re
 from types import ModuleType
 
-from bounced.regexlits import required_literals
+from bounced.regexlits import compile_with_literals
 
 
 class Phrases:
@@ -24,8 +24,8 @@ class Phrases:
 
     def __init__(self, alternatives: tuple[str, ...]) -> None:
         self.pattern = "|".join(f"(?:{a})" for a in alternatives)
-        self._regex = re.compile(self.pattern)
-        needed = [required_literals(a) for a in alternatives]
+        # parsed once at import; compiled when a text first holds its literals
+        self._regex, needed = compile_with_literals(alternatives)
         # an alternative with nothing it cannot match without: the regex must always be tried
         self._needles = None if any(n is None for n in needed) else tuple(dict.fromkeys(x for n in needed for x in n))
         if self._needles is not None:
@@ -39,7 +39,7 @@ class Phrases:
                     return None
             elif not any(n in text for n in self._needles):
                 return None
-        return self._regex.search(text)
+        return self._regex().search(text)
 
 
 class Needles:
