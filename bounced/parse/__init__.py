@@ -154,12 +154,11 @@ def _envelope_to(mail: Mail) -> str | None:
 
 
 def _envelope_id(mail: Mail) -> str | None:
-    from bounced.parse.rfc3464 import status_blocks
+    from bounced.parse.rfc3464 import dsn_blocks
 
-    for part in mail.parts_of("message/delivery-status", "message/global-delivery-status"):
-        for block in status_blocks(part):
-            if "original-envelope-id" in block:
-                return block["original-envelope-id"].strip() or None
+    for block in dsn_blocks(mail):
+        if "original-envelope-id" in block:
+            return block["original-envelope-id"].strip() or None
     return None
 
 

@@ -11,7 +11,6 @@ import re
 
 from bounced.model import Action, Detection, Finding
 from bounced.parse.mime import Mail, normalize_address
-from bounced.parse.original import returned_text_start
 from bounced.parse.textscan import finding_from_text
 
 _LOOKS_LIKE_BOUNCE = re.compile(
@@ -34,8 +33,7 @@ class Fallback:
             temporary, permanent = all_failures(mail.msg)
         except (LookupError, UnicodeError, ValueError, TypeError, AttributeError):  # flufl reads raw text
             return Detection(self.name)
-        text = mail.body_text
-        report = text[: returned_text_start(text)]
+        report = mail.report
         findings: list[Finding] = []
         for raw, action in [(a, Action.FAILED) for a in sorted(permanent)] + [(a, Action.DELAYED) for a in sorted(temporary)]:
             address = normalize_address(raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw))

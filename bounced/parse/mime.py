@@ -252,11 +252,41 @@ def parse_date(value: str | None) -> str | None:
     return parsed.isoformat()
 
 
+# Lines that non-MIME bounces put between their report and the returned message.  They are the
+# senders' own wordings (Exim, qmail, Sendmail, Postfix, Gmail, Courier, Notes, ...).
+_RETURNED_MARKERS = re.compile(
+    r"^[ \t]*(?:"
+    r"-+ ?This is a copy of the message|"
+    r"-+ ?Below this line is a copy of the message|"
+    r"-+ ?Enclosed is a copy of the message|"
+    r"-+ ?Original message -+|"
+    r"-+ ?(?:The )?original message follows|"
+    r"-+ ?Returned message -+|"
+    r"-+ ?Original message headers? -+|"
+    r"-+ ?Unsent message below -+|"
+    r"-+ ?Message text follows|"
+    r"-+ ?Transcript of session follows|"
+    r"-+ ?The header of the original message|"
+    r"Original message follows|"
+    r"The original message was received|"
+    r"\|+ ?Headers of the original message|"
+    r"Content-Type: (?:message/rfc822|text/rfc822-headers)"
+    r")",
+    re.I | re.M,
+)
+
+def returned_text_start(text: str) -> int:
+    """Where the quoted original starts in a notification text (its length if it has none)."""
+    marker = _RETURNED_MARKERS.search(text)
+    return marker.start() if marker else len(text)
+
+
 class Mail:
     """One parsed message and the views of it that detectors share, each computed once."""
 
     def __init__(self, msg: Message) -> None:
         self.msg = msg
+        self.derived: dict[str, object] = {}  # views a detector module computes once per message
 
     def header(self, name: str) -> str:
         """A header field's decoded value ("" when absent); the first one where it repeats."""
@@ -296,6 +326,17 @@ class Mail:
 
     def parts_of(self, *types: str) -> list[Message]:
         return [p for ctype, p in self.parts_with_types if ctype in types]
+
+    @cached_property
+    def returned_marker(self) -> re.Match[str] | None:
+        """The line of body_text where the quoted original starts (returned_text_start), if any."""
+        return _RETURNED_MARKERS.search(self.body_text)
+
+    @cached_property
+    def report(self) -> str:
+        """body_text up to the quoted original: the notification's own words."""
+        marker = self.returned_marker
+        return self.body_text[: marker.start()] if marker else self.body_text
 
     @cached_property
     def body_lower(self) -> str:

@@ -9,28 +9,6 @@ from bounced.model import Original
 from bounced.parse.mime import ADDRESS_RE as _ADDRESS
 from bounced.parse.mime import Mail, decode_header, headers_from_text, normalize_address, part_text
 
-# Lines that non-MIME bounces put between their report and the returned message.  They are the
-# senders' own wordings (Exim, qmail, Sendmail, Postfix, Gmail, Courier, Notes, ...).
-_RETURNED_MARKERS = re.compile(
-    r"^[ \t]*(?:"
-    r"-+ ?This is a copy of the message|"
-    r"-+ ?Below this line is a copy of the message|"
-    r"-+ ?Enclosed is a copy of the message|"
-    r"-+ ?Original message -+|"
-    r"-+ ?(?:The )?original message follows|"
-    r"-+ ?Returned message -+|"
-    r"-+ ?Original message headers? -+|"
-    r"-+ ?Unsent message below -+|"
-    r"-+ ?Message text follows|"
-    r"-+ ?Transcript of session follows|"
-    r"-+ ?The header of the original message|"
-    r"Original message follows|"
-    r"The original message was received|"
-    r"\|+ ?Headers of the original message|"
-    r"Content-Type: (?:message/rfc822|text/rfc822-headers)"
-    r")",
-    re.I | re.M,
-)
 _HEADER_START = re.compile(r"^(?:Return-Path|Received|From|Message-I[dD]|Date|To|Subject|X-[\w-]+|DKIM-Signature|MIME-Version|Content-Type):", re.M | re.I)
 
 
@@ -47,14 +25,14 @@ def returned_headers(mail: Mail) -> Message | None:
             return headers_from_text(part_text(part))
         if ctype in ("text/rfc822-headers", "message/rfc822-headers", "message/global-headers"):
             return headers_from_text(part_text(part))
-    return _quoted_headers(mail.body_text)
+    return _quoted_headers(mail)
 
 
-def _quoted_headers(text: str) -> Message | None:
-    marker = _RETURNED_MARKERS.search(text)
+def _quoted_headers(mail: Mail) -> Message | None:
+    marker = mail.returned_marker
     if marker is None:
         return None
-    rest = text[marker.end():]
+    rest = mail.body_text[marker.end():]
     start = _HEADER_START.search(rest)
     if start is None or start.start() > 2000:
         return None
@@ -79,12 +57,6 @@ def sole_recipient(mail: Mail) -> str | None:
     found = {normalize_address(a) for name in ("To", "Cc") for a in _ADDRESS.findall(decode_header(headers.get(name)))}
     found.discard("")
     return found.pop() if len(found) == 1 else None
-
-
-def returned_text_start(text: str) -> int:
-    """Where the quoted original starts in a notification text (its length if it has none)."""
-    marker = _RETURNED_MARKERS.search(text)
-    return marker.start() if marker else len(text)
 
 
 def describe(headers: Message | None, envelope_id: str | None = None) -> Original:

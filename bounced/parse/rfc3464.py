@@ -20,7 +20,8 @@ from bounced.parse.mime import (
     strip_type,
 )
 from bounced.parse.transcript import transcript_of, transcript_said
-from bounced.parse.original import returned_text_start, sole_recipient
+from bounced.parse.mime import returned_text_start
+from bounced.parse.original import sole_recipient
 
 _DSN_TYPES = ("message/delivery-status", "message/global-delivery-status")
 _ACTIONS = {a.value: a for a in Action}
@@ -51,11 +52,22 @@ def status_blocks(part: Message) -> list[dict[str, str]]:
     return field_blocks(part_text(part))
 
 
+def dsn_blocks(mail: Mail) -> list[dict[str, str]]:
+    """The field blocks of all the message's delivery-status parts (read once per message)."""
+    blocks = mail.derived.get("dsn_blocks")
+    if blocks is None:
+        blocks = [block for part in mail.parts_of(*_DSN_TYPES) for block in status_blocks(part)]
+        mail.derived["dsn_blocks"] = blocks
+    return blocks
+
+
 def _utf8(value: object) -> str:
     """Header text that compat32 read as ASCII with surrogate escapes, as the UTF-8 it is (RFC 6533)."""
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     text = str(value)
+    if text.isascii():
+        return text
     try:
         return text.encode("ascii", "surrogateescape").decode("utf-8", "replace")
     except UnicodeEncodeError:  # already real text
@@ -221,16 +233,16 @@ class RFC3464:
     name = "rfc3464"
 
     def detect(self, mail: Mail) -> Detection:
-        blocks: list[dict[str, str]] = []
-        for part in mail.parts_of(*_DSN_TYPES):
-            blocks.extend(status_blocks(part))
+        blocks = list(dsn_blocks(mail))
         text = mail.body_text
+        report = None
         if not blocks and (in_text := _TEXT_DSN.search(text)):
             blocks = field_blocks(text)
             text = text[: in_text.start()]
+            report = text[: returned_text_start(text)]
         elif not blocks and not mail.parts_of(*_DSN_TYPES):
             return Detection(self.name)
-        report = text[: returned_text_start(text)]
+        report = mail.report if report is None else report
         per_message, findings = findings_from_blocks(blocks, report)
         failed = [a for a in (normalize_address(x) for x in mail.header("X-Failed-Recipients").split(",")) if a]
         if not findings and failed and mail.parts_of(*_DSN_TYPES):

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bounced.model import Action, Detection, Finding
 from bounced.regexlits import required_literals
 from bounced.parse.mime import ADDRESS_RE, Mail, find_reply_code, find_status, normalize_address
-from bounced.parse.original import returned_text_start
+from bounced.parse.mime import returned_text_start
 
 # An address that opens a recipient entry: at the start of a line, maybe quoted or bracketed,
 # maybe followed by a colon, "...", or text.
@@ -106,6 +107,15 @@ def addresses_in(text: str) -> list[str]:
     return list(dict.fromkeys(normalize_address(a) for a in ADDRESS_RE.findall(text)))
 
 
+@lru_cache(maxsize=None)
+def _needles(start: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Lower-cased literals one of which the text must hold for a case-insensitive ``start`` to match."""
+    if not start.flags & re.IGNORECASE:
+        return None
+    needles = required_literals(start.pattern)
+    return tuple(n.lower() for n in needles) if needles is not None else None
+
+
 class TextDetector:
     """A detector for one MTA's plain-text reports: a cheap test on the headers, then its Formats."""
 
@@ -124,8 +134,8 @@ class TextDetector:
             return Detection(self.name)
         text = mail.body_text
         for fmt in self.formats:
-            needles = required_literals(fmt.start.pattern) if fmt.start.flags & re.IGNORECASE else None
-            if needles is not None and not any(n.lower() in mail.body_lower for n in needles):
+            needles = _needles(fmt.start)
+            if needles is not None and not any(n in mail.body_lower for n in needles):
                 continue  # the opening sentence cannot be there: skip the regex scan of the body
             findings = scan(text, fmt)
             if findings:

@@ -10,7 +10,7 @@ import re
 
 from bounced.model import Action, Detection
 from bounced.parse.mime import Mail, normalize_address
-from bounced.parse.original import returned_text_start
+from bounced.parse.mime import returned_text_start
 from bounced.parse.textscan import Format, TextDetector, finding_from_text
 
 PRIORITY = 30

@@ -13,7 +13,6 @@ import re
 
 from bounced.model import Action, Detection, Finding
 from bounced.parse.mime import Mail, normalize_address
-from bounced.parse.original import returned_text_start
 
 PRIORITY = 20
 
@@ -27,8 +26,7 @@ class GoogleGroups:
         failed = mail.header("X-Failed-Recipients")
         if not _GROUP.search(failed) or "googlemail.com" not in mail.from_.lower():
             return Detection(self.name)
-        text = mail.body_text
-        report = text[: returned_text_start(text)]
+        report = mail.report
         if "groups.google.com" not in report:
             return Detection(self.name)
         paragraphs = [" ".join(p.split()) for p in report.split("\n\n") if p.strip()]

@@ -15,7 +15,6 @@ import re
 
 from bounced.model import Detection
 from bounced.parse.mime import Mail, normalize_address
-from bounced.parse.original import returned_text_start
 from bounced.parse.textscan import finding_from_text
 
 PRIORITY = 40
@@ -30,8 +29,7 @@ class IMail:
     def detect(self, mail: Mail) -> Detection:
         if "undeliverable" not in mail.subject.lower():
             return Detection(self.name)
-        text = mail.body_text
-        report = text[: returned_text_start(text)]
+        report = mail.report
         targets = _TO.findall(report)
         if not targets:
             return Detection(self.name)
