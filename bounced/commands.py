@@ -102,7 +102,7 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
     @click.option("--poll", "mode", flag_value="poll", help="keep running, polling every poll_seconds")
     @settings_options
     def poll(settings: Settings, names: tuple[str, ...], mode: str) -> None:
-        """Read bounce mailboxes over IMAP: store, process, then move or flag each message."""
+        """Read bounce mailboxes over IMAP: store, move or flag each message, then process; non-bounces to their own folder."""
         import logging
         import signal
         import threading
@@ -125,7 +125,7 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
                 finally:
                     poller.close()
                 click.echo(f"{box.name}: {result.fetched} fetched, {result.stored} new, "
-                           f"{result.bounces} bounce(s), {result.others} other")
+                           f"{result.bounces} bounce(s), {result.others} other, {result.refiled} re-filed")
             return
         stopping = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stopping.set())

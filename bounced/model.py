@@ -180,3 +180,17 @@ class Decision:
     rule: str
     why: str
     suppressed_at: str | None = None
+
+
+@dataclass(frozen=True)
+class ImapCopy:
+    """Where a message read from an IMAP mailbox lives now, and what is left to do with it.
+
+    ``uid`` (with the folder's ``uidvalidity``) is None while unknown: a server without UIDPLUS,
+    or a crash between a MOVE and its record; the message is then found by its Message-ID."""
+
+    raw_id: int
+    folder: str
+    uidvalidity: int | None
+    uid: int | None
+    state: str  # filed, kept, refiling, refiled, gone (schema m003_imap_messages)

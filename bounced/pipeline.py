@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import traceback
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -51,6 +52,12 @@ class Pipeline:
             return Outcome(raw_id, "duplicate", duplicate=True)
         row = {"id": raw_id, "raw": data, "source": source, "rcpt_to": rcpt_to, "received_at": self.store.received_at(raw_id)}
         return self.process(raw_id, row)
+
+    def process_stored(self, where: str = "1", params: Iterable[Any] = (), limit: int = -1) -> list[Outcome]:
+        """Process what was stored and not yet processed (state ``stored``), oldest first: the second
+        half of every intake that acknowledges on the commit (the listener's processor, the poller)."""
+        ids = self.store.raw_ids(f"state = 'stored' AND ({where})", params, limit)
+        return [self.process(raw_id) for raw_id in ids]
 
     def process(self, raw_id: int, row: dict[str, Any] | None = None) -> Outcome:
         """Parse a stored message and (re-)derive its events and the states of the addresses they touch."""

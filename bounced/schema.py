@@ -88,6 +88,21 @@ def m002_policy_indexes(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m003_imap_messages(db: Database) -> None:
+    """Where each message read over IMAP lives now (folder, its UIDVALIDITY, the message's UID), so
+    that one the later parse finds not to be a bounce can be re-filed by UID.  state: filed (stored
+    and marked, not yet parsed), kept (a bounce: stays), refiling (a non-bounce being moved to the
+    non-bounce folder), refiled, gone (no longer where it was: moved or expunged by someone else)."""
+    db["imap_messages"].create(
+        {"mailbox": str, "raw_id": int, "folder": str, "uidvalidity": int, "uid": int, "state": str, "updated_at": str},
+        pk=("mailbox", "raw_id"),
+        foreign_keys=[("raw_id", "raw_messages", "id")],
+        not_null={"folder", "state", "updated_at"},
+    )
+    db["imap_messages"].create_index(["mailbox", "state"])
+
+
 def campaign_rates_sql(where: str = "1") -> str:
     """Sent, hard, soft and complaints per campaign; each send counts once (hard before soft)."""
     return f"""

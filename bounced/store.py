@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from bounced import schema
 from bounced.errors import StoreError
-from bounced.model import Event, Sent
+from bounced.model import Event, ImapCopy, Sent
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -42,15 +42,18 @@ def _store_error(exc: sqlite3.Error, path: str) -> StoreError:
 class Store:
     """One connection to the bounced database.  Not shared between threads."""
 
-    def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS, durable: bool = True) -> None:
+    def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS, durable: bool = True,
+                 handed: bool = False) -> None:
         """``durable=False`` (synchronous=NORMAL) is for connections that write only what can be
-        derived again from the raw messages: a power cut may lose their last commits, never a message."""
+        derived again from the raw messages: a power cut may lose their last commits, never a message.
+        ``handed=True``: the connection may pass from one thread to another, used by one at a time."""
         self.path = str(path)
         self.busy_timeout_ms = busy_timeout_ms
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=busy_timeout_ms / 1000, isolation_level=None)
+            conn = sqlite3.connect(self.path, timeout=busy_timeout_ms / 1000, isolation_level=None,
+                                   check_same_thread=not handed)
             conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
@@ -90,6 +93,21 @@ class Store:
         except BaseException:
             self._rollback()
             raise
+
+    def begin(self) -> None:
+        """BEGIN IMMEDIATE of a transaction that commit() or rollback() ends, perhaps in another
+        thread (``handed``); transaction() wherever one block can hold it."""
+        self._execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise _store_error(exc, self.path) from exc
+
+    def rollback(self) -> None:
+        self._rollback()
 
     @contextmanager
     def _write(self) -> Iterator[None]:
@@ -172,6 +190,33 @@ class Store:
                 (digest, data, len(data), source, mail_from, rcpt_to, now()),
             )
             return int(cur.lastrowid or 0), False
+
+    def store_raws(self, items: Sequence[tuple[bytes, str]]) -> list[tuple[int, bool]]:
+        """Keep many raw messages (data, source) durably at once, as store_raw does each: a few
+        statements for the lot instead of two for each, so that a writer thread holds the GIL less."""
+        digests = [hashlib.sha256(data).hexdigest() for data, _ in items]
+        at = now()
+        with self._write():
+            known = self._raw_ids_by_digest(digests)
+            new = {d: (d, data, len(data), source, at) for d, (data, source) in zip(digests, items) if d not in known}
+            self.conn.executemany(
+                "INSERT INTO raw_messages (sha256, raw, size, source, received_at, state) VALUES (?, ?, ?, ?, ?, 'stored')",
+                list(new.values()),
+            )
+            ids = {**known, **self._raw_ids_by_digest(list(new))}
+        out, fresh = [], set(new)
+        for digest in digests:
+            out.append((ids[digest], digest not in fresh))
+            fresh.discard(digest)  # the same bytes twice in the lot: the second is a duplicate
+        return out
+
+    def _raw_ids_by_digest(self, digests: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for start in range(0, len(digests), 500):
+            chunk = digests[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            found.update(self.conn.execute(f"SELECT sha256, id FROM raw_messages WHERE sha256 IN ({marks})", chunk).fetchall())
+        return found
 
     def raw(self, raw_id: int) -> dict[str, Any]:
         rows = self.query("SELECT * FROM raw_messages WHERE id = ?", [raw_id])
@@ -320,6 +365,37 @@ class Store:
                 " updated_at = excluded.updated_at",
                 (mailbox, uidvalidity, last_uid, now()),
             )
+
+    def file_imap(self, mailbox: str, copies: Iterable[ImapCopy]) -> None:
+        """Record where messages read from a mailbox live now (an upsert on mailbox + raw id)."""
+        at = now()
+        with self._write():
+            self.conn.executemany(
+                "INSERT INTO imap_messages (mailbox, raw_id, folder, uidvalidity, uid, state, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(mailbox, raw_id) DO UPDATE SET folder = excluded.folder,"
+                " uidvalidity = excluded.uidvalidity, uid = excluded.uid, state = excluded.state,"
+                " updated_at = excluded.updated_at",
+                [(mailbox, c.raw_id, c.folder, c.uidvalidity, c.uid, c.state, at) for c in copies],
+            )
+
+    def imap_decided(self, mailbox: str) -> list[tuple[ImapCopy, str | None]]:
+        """A mailbox's messages still to be kept or re-filed whose raw message has been processed, with its kind."""
+        rows = self.conn.execute(
+            "SELECT m.raw_id, m.folder, m.uidvalidity, m.uid, m.state, r.kind FROM imap_messages m"
+            " JOIN raw_messages r ON r.id = m.raw_id"
+            " WHERE m.mailbox = ? AND m.state IN ('filed', 'refiling') AND r.state != 'stored' ORDER BY m.raw_id",
+            (mailbox,),
+        ).fetchall()
+        return [(ImapCopy(raw_id, folder, validity, uid, state), kind) for raw_id, folder, validity, uid, state, kind in rows]
+
+    def kinds(self, raw_ids: Iterable[int]) -> dict[int, str | None]:
+        """The kind of each of these raw messages (None while unprocessed or when processing failed)."""
+        ids, out = list(raw_ids), {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            out.update(self.conn.execute(f"SELECT id, kind FROM raw_messages WHERE id IN ({marks})", chunk).fetchall())
+        return out
 
     def add_audit(self, address: str, action: str, why: str, actor: str) -> None:
         with self._write():

@@ -45,7 +45,7 @@ service imap-login {{
 }}
 protocol imap {{
   imap_idle_notify_interval = 1 secs
-}}
+{capability}}}
 """
 
 
@@ -63,7 +63,8 @@ class Dovecot:
     user = "bounces"
     password = "correct horse battery"
 
-    def __init__(self) -> None:
+    def __init__(self, imap_capability: str | None = None) -> None:
+        """``imap_capability``: the capability list to announce instead of Dovecot's own (an older server)."""
         self.root = Path(tempfile.mkdtemp(prefix="bounced-dovecot-"))
         os.chmod(self.root, 0o755)
         self.imap_port, self.imaps_port = _free_port(), _free_port()
@@ -76,7 +77,9 @@ class Dovecot:
                        check=True, capture_output=True)
         self.ca_file = str(self.root / "cert.pem")
         self.conf = self.root / "dovecot.conf"
-        self.conf.write_text(CONF.format(root=self.root, imap_port=self.imap_port, imaps_port=self.imaps_port))
+        capability = f"  imap_capability = {imap_capability}\n" if imap_capability else ""
+        self.conf.write_text(CONF.format(root=self.root, imap_port=self.imap_port, imaps_port=self.imaps_port,
+                                         capability=capability))
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:

@@ -1,8 +1,11 @@
-"""bounced poll against a real Dovecot started by the test set-up (plain, STARTTLS and IMAPS on loopback)."""
+"""bounced poll against a real Dovecot started by the test set-up (plain, STARTTLS and IMAPS on loopback).
+
+A second and third Dovecot announce less (no UIDPLUS, no MOVE) for the fallbacks an older server needs."""
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import sqlite3
 import ssl
 import subprocess
@@ -17,11 +20,17 @@ from imapclient import IMAPClient
 import mkmail
 from bounced.config import Mailbox, Settings
 from bounced.intake.imap import AuthError, Poller
+from bounced.intake.uidplus import locate, parse_copyuid, uid_set
 from bounced.store import Store
 from dovecot_instance import Dovecot, available
 
 pytestmark = pytest.mark.skipif(not available(), reason="Dovecot is not installed (Debian package dovecot-imapd)")
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+HUMAN = b"From: someone@example.org\nTo: bounces@b.example.com\nSubject: Re: your newsletter\n\nPlease call me.\n"
+# Dovecot's own list (2.3) without UIDPLUS, without MOVE, or without either: what older servers offer.
+CAPABILITIES = ("IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT THREAD=REFERENCES MULTIAPPEND UNSELECT"
+                " CHILDREN NAMESPACE LIST-EXTENDED I18NLEVEL=1 CONDSTORE ESEARCH SEARCHRES WITHIN LITERAL+")
+OLDER = {"no-uidplus": CAPABILITIES + " MOVE", "no-move": CAPABILITIES + " UIDPLUS", "neither": CAPABILITIES}
 
 
 @pytest.fixture(scope="module")
@@ -32,16 +41,28 @@ def dovecot():
     server.cleanup()
 
 
-@pytest.fixture
-def mailbox(dovecot, tmp_path, request):
+@pytest.fixture(scope="module", params=sorted(OLDER))
+def older(request):
+    server = Dovecot(imap_capability=OLDER[request.param])
+    server.start()
+    yield server
+    server.cleanup()
+
+
+def make_mailbox(server, tmp_path, request) -> Mailbox:
     folder = f"T{abs(hash(request.node.name)) % 10**8}"  # each test its own folders
-    (tmp_path / "pw").write_text(dovecot.password)
-    box = Mailbox(name="main", host="127.0.0.1", port=dovecot.imap_port, security="plain", user=dovecot.user,
+    (tmp_path / "pw").write_text(server.password)
+    box = Mailbox(name="main", host="127.0.0.1", port=server.imap_port, security="plain", user=server.user,
                   password_file=str(tmp_path / "pw"), folder=folder, processed_folder=f"{folder}-done",
                   nonbounce_folder=f"{folder}-other", batch=20)
-    with admin(dovecot) as c:
+    with admin(server) as c:
         c.create_folder(folder)
     return box
+
+
+@pytest.fixture
+def mailbox(dovecot, tmp_path, request):
+    return make_mailbox(dovecot, tmp_path, request)
 
 
 @pytest.fixture
@@ -71,6 +92,13 @@ def count(dovecot, folder) -> int:
         return c.folder_status(folder, [b"MESSAGES"])[b"MESSAGES"]
 
 
+def subjects(dovecot, folder) -> list[str]:
+    with admin(dovecot) as c:
+        c.select_folder(folder, readonly=True)
+        fetched = c.fetch(c.search(["ALL"]), ["BODY.PEEK[HEADER.FIELDS (SUBJECT)]"])
+        return sorted(v[b"BODY[HEADER.FIELDS (SUBJECT)]"].decode().strip() for v in fetched.values())
+
+
 def db(settings, sql):
     conn = sqlite3.connect(settings.database)
     try:
@@ -96,27 +124,148 @@ def test_fifty_bounces_one_poll(dovecot, mailbox, settings):
 
 
 def test_non_bounces_go_to_their_own_folder_and_are_kept(dovecot, mailbox, settings):
-    human = b"From: someone@example.org\nTo: bounces@b.example.com\nSubject: Re: your newsletter\n\nPlease call me.\n"
     autoreply = (FIXTURES / "not-bounce" / "rfc3834-01.eml").read_bytes()
-    append(dovecot, mailbox.folder, [human, autoreply, *bounces(1)])
+    append(dovecot, mailbox.folder, [HUMAN, autoreply, *bounces(1)])
     poller = Poller(Store(settings.database), settings, mailbox)
     result = poller.poll_once()
     poller.close()
-    assert (result.bounces, result.others) == (1, 2)
+    assert (result.bounces, result.others, result.refiled) == (1, 2, 2)
     assert (count(dovecot, mailbox.nonbounce_folder), count(dovecot, mailbox.processed_folder)) == (2, 1)
+    assert subjects(dovecot, mailbox.processed_folder) == ["Subject: Undelivered Mail Returned to Sender"]
     assert db(settings, "SELECT count(*) FROM raw_messages") == [(3,)]
+    assert db(settings, "SELECT state, folder, count(uid) FROM imap_messages GROUP BY state ORDER BY state") == [
+        ("kept", mailbox.processed_folder, 1), ("refiled", mailbox.nonbounce_folder, 2)]
+
+
+def test_the_drain_stores_unparsed_and_marks_then_the_pass_parses_and_refiles(dovecot, mailbox, settings):
+    append(dovecot, mailbox.folder, [HUMAN, *bounces(2)])
+    poller = Poller(Store(settings.database), settings, mailbox)
+    result = poller.drain()
+    assert (result.fetched, result.stored) == (3, 3)
+    assert db(settings, "SELECT state, count(*) FROM raw_messages GROUP BY state") == [("stored", 3)]  # not parsed
+    assert db(settings, "SELECT count(*) FROM events") == [(0,)]
+    assert (count(dovecot, mailbox.folder), count(dovecot, mailbox.processed_folder)) == (0, 3)  # all marked
+    with admin(dovecot) as c:  # each one's new UID, from COPYUID
+        validity = c.folder_status(mailbox.processed_folder, [b"UIDVALIDITY"])[b"UIDVALIDITY"]
+    assert db(settings, "SELECT folder, uidvalidity, uid, state FROM imap_messages ORDER BY uid") == [
+        (mailbox.processed_folder, validity, uid, "filed") for uid in (1, 2, 3)]
+    poller.finish(result)
+    poller.close()
+    assert (result.bounces, result.others, result.refiled) == (2, 1, 1)
+    assert db(settings, "SELECT count(*) FROM events") == [(2,)]
+    assert (count(dovecot, mailbox.processed_folder), count(dovecot, mailbox.nonbounce_folder)) == (2, 1)
+    assert subjects(dovecot, mailbox.nonbounce_folder) == ["Subject: Re: your newsletter"]
+
+
+def test_crash_after_the_move_before_the_refile_refiles_once_at_the_next_start(dovecot, mailbox, settings):
+    append(dovecot, mailbox.folder, [HUMAN, *bounces(3)])
+    crashed = Poller(Store(settings.database), settings, mailbox)
+    crashed.drain()  # stored and moved; killed before the parse
+    crashed.close()
+    assert (count(dovecot, mailbox.processed_folder), count(dovecot, mailbox.nonbounce_folder)) == (4, 0)
+    again = Poller(Store(settings.database), settings, mailbox)  # the restart
+    result = again.poll_once()
+    assert (result.fetched, result.refiled) == (0, 1)
+    assert again.poll_once().refiled == 0  # and never again
+    again.close()
+    assert Poller(Store(settings.database), settings, mailbox).poll_once().refiled == 0
+    assert (count(dovecot, mailbox.processed_folder), count(dovecot, mailbox.nonbounce_folder)) == (3, 1)
+    assert db(settings, "SELECT count(*) FROM events") == [(3,)]
+
+
+def test_crash_after_the_refile_move_before_its_record_moves_nothing_twice(dovecot, mailbox, settings, caplog):
+    append(dovecot, mailbox.folder, [HUMAN, *bounces(1)])
+    poller = Poller(Store(settings.database), settings, mailbox)
+    poller.drain()
+    poller.close()
+    (uid,), = db(settings, "SELECT uid FROM imap_messages ORDER BY raw_id LIMIT 1")  # HUMAN, stored first
+    with admin(dovecot) as c:  # our MOVE went through, the crash came before its record
+        c.select_folder(mailbox.processed_folder)
+        c.move([uid], mailbox.nonbounce_folder)
+    conn = sqlite3.connect(settings.database)
+    conn.execute("UPDATE imap_messages SET state = 'refiling' WHERE uid = ?", (uid,))
+    conn.commit()
+    conn.close()
+    with caplog.at_level(logging.WARNING):
+        result = Poller(Store(settings.database), settings, mailbox).poll_once()
+    assert result.refiled == 0
+    assert "no longer in" not in caplog.text
+    assert (count(dovecot, mailbox.processed_folder), count(dovecot, mailbox.nonbounce_folder)) == (1, 1)
+    assert db(settings, "SELECT state, folder, uid FROM imap_messages WHERE state != 'kept'") == [
+        ("refiled", mailbox.nonbounce_folder, 1)]
+
+
+def test_a_non_bounce_someone_else_moved_is_logged_and_skipped(dovecot, mailbox, settings, caplog):
+    append(dovecot, mailbox.folder, [HUMAN, *bounces(1)])
+    poller = Poller(Store(settings.database), settings, mailbox)
+    poller.drain()
+    with admin(dovecot) as c:  # a person files it elsewhere before bounced parses it
+        c.create_folder(f"{mailbox.folder}-mine")
+        c.select_folder(mailbox.processed_folder)
+        c.move(c.search(["SUBJECT", "your newsletter"]), f"{mailbox.folder}-mine")
+    with caplog.at_level(logging.WARNING):
+        result = poller.poll_once()
+    poller.close()
+    assert result.refiled == 0
+    assert "is no longer in" in caplog.text and "moved or expunged by someone else" in caplog.text
+    assert (count(dovecot, f"{mailbox.folder}-mine"), count(dovecot, mailbox.nonbounce_folder)) == (1, 0)
+    assert db(settings, "SELECT state FROM imap_messages ORDER BY raw_id") == [("gone",), ("kept",)]
+
+
+def test_older_servers_without_uidplus_or_move(older, tmp_path, request):
+    box = make_mailbox(older, tmp_path, request)
+    (tmp_path / "key").write_text("0123456789abcdef0123456789abcdef")
+    settings = Settings(database=str(tmp_path / "b.db"), verp_secret_file=str(tmp_path / "key"), mailboxes=(box,))
+    autoreply = (FIXTURES / "not-bounce" / "rfc3834-01.eml").read_bytes()
+    with admin(older) as c:
+        uidplus, move = c.has_capability("UIDPLUS"), c.has_capability("MOVE")
+        c.create_folder(box.processed_folder)
+        c.append(box.processed_folder, b"Subject: someone else's, flagged for deletion\r\n\r\nx\r\n", flags=[b"\\Deleted"])
+    append(older, box.folder, [HUMAN, autoreply, *bounces(45)])  # HUMAN has no Message-ID
+    poller = Poller(Store(settings.database), settings, box)
+    result = poller.drain()
+    assert (result.fetched, count(older, box.folder)) == (47, 0)
+    known = db(settings, "SELECT count(uid) FROM imap_messages")
+    assert known == [(47 if uidplus else 0,)]  # without UIDPLUS the new UIDs are not known yet
+    poller.finish(result)
+    poller.close()
+    assert (result.bounces, result.others, result.refiled) == (45, 2, 2)
+    assert sorted(subjects(older, box.nonbounce_folder)) == sorted(
+        ["Subject: Re: your newsletter", "Subject: Auto: November newsletter"])
+    # The message someone else flagged \Deleted stays, except where only a plain EXPUNGE is left.
+    assert count(older, box.processed_folder) == 45 + (uidplus or move)
+    assert db(settings, "SELECT state, count(*) FROM imap_messages GROUP BY state ORDER BY state") == [
+        ("kept", 45), ("refiled", 2)]
+
+
+def test_locate_finds_a_message_by_its_message_id_or_its_bytes(dovecot, mailbox):
+    with_id = bounces(1)[0]
+    same_size = HUMAN.replace(b"Please", b"Pleasf")
+    append(dovecot, mailbox.folder, [with_id, same_size, HUMAN])  # as CRLF, the bytes a fetch gives
+    with admin(dovecot) as c:
+        c.select_folder(mailbox.folder)
+        assert locate(c, with_id.replace(b"\n", b"\r\n")) == 1
+        assert locate(c, HUMAN.replace(b"\n", b"\r\n")) == 3  # no Message-ID: the size, then the bytes
+        assert locate(c, mkmail.dsn("x@example.org", report_id="<nowhere@example.com>").replace(b"\n", b"\r\n")) is None
+
+
+def test_copyuid_and_uid_sets():
+    assert parse_copyuid([b"38505 304,319:320 3956:3958"]) == {304: (38505, 3956), 319: (38505, 3957), 320: (38505, 3958)}
+    assert parse_copyuid([b"1 1:2 7"]) == {}  # sets of different sizes: unknown, found later by Message-ID
+    assert uid_set([7, 3, 4, 5, 9]) == "3:5,7,9"
 
 
 def test_seen_mode_flags_and_keeps_messages(dovecot, mailbox, settings):
     box = dataclasses.replace(mailbox, after="seen")
-    append(dovecot, box.folder, bounces(3))
+    append(dovecot, box.folder, [*bounces(3), HUMAN])
     poller = Poller(Store(settings.database), settings, box)
-    poller.poll_once()
+    assert poller.poll_once().refiled == 1
     assert poller.poll_once().fetched == 0  # the checkpoint: nothing twice
     poller.close()
     with admin(dovecot) as c:
         c.select_folder(box.folder)
-        assert len(c.search(["SEEN"])) == 3
+        assert len(c.search(["SEEN"])) == 3 == len(c.search(["ALL"]))
+    assert subjects(dovecot, box.nonbounce_folder) == ["Subject: Re: your newsletter"]
 
 
 def test_crash_after_store_before_move_counts_nothing_twice(dovecot, mailbox, settings):
@@ -140,6 +289,34 @@ def test_crash_after_store_before_move_counts_nothing_twice(dovecot, mailbox, se
     assert count(dovecot, mailbox.processed_folder) == 10
 
 
+def test_crash_before_a_later_mark_of_a_long_pass_counts_nothing_twice(dovecot, mailbox, settings):
+    box = dataclasses.replace(mailbox, batch=5)  # 12 batches: a second connection reads ahead
+    append(dovecot, box.folder, [HUMAN, *bounces(59)])
+    poller = Poller(Store(settings.database), settings, box)
+    marks = []
+
+    def crash(uids):
+        marks.append(uids)
+        if len(marks) == 2:
+            raise ConnectionResetError("killed before the second mark")
+
+    poller.before_mark = crash
+    with pytest.raises(ConnectionResetError):
+        poller.poll_once()
+    poller.close()
+    first, second = marks
+    assert count(dovecot, box.processed_folder) == len(first)  # only what was marked before the crash
+    assert count(dovecot, box.folder) == 60 - len(first)
+    assert db(settings, "SELECT count(*) FROM raw_messages")[0][0] >= len(first) + len(second)  # committed before the mark
+    again = Poller(Store(settings.database), settings, box)
+    result = again.poll_once()
+    again.close()
+    assert result.fetched == 60 - len(first)
+    assert db(settings, "SELECT count(*), count(DISTINCT sha256) FROM raw_messages") == [(60, 60)]
+    assert db(settings, "SELECT count(*) FROM events") == [(59,)]
+    assert (count(dovecot, box.processed_folder), count(dovecot, box.nonbounce_folder)) == (59, 1)
+
+
 def test_uidvalidity_change_loses_nothing_and_counts_nothing_twice(dovecot, mailbox, settings):
     box = dataclasses.replace(mailbox, after="seen")  # messages stay, so a new UIDVALIDITY shows them again
     append(dovecot, box.folder, bounces(5))
@@ -158,7 +335,7 @@ def test_uidvalidity_change_loses_nothing_and_counts_nothing_twice(dovecot, mail
     assert db(settings, "SELECT count(*) FROM events") == [(6,)]
 
 
-def test_idle_processes_a_new_message_within_5_seconds(dovecot, mailbox, settings):
+def test_idle_stores_marks_and_processes_a_new_message_within_5_seconds(dovecot, mailbox, settings):
     stop = threading.Event()
     ready = threading.Event()
     thread = threading.Thread(target=run_poller, args=(settings, mailbox, stop, lambda s: ready.set() if s == "READY=1" else None))
@@ -168,9 +345,11 @@ def test_idle_processes_a_new_message_within_5_seconds(dovecot, mailbox, setting
         time.sleep(0.5)  # now in IDLE
         started = time.monotonic()
         append(dovecot, mailbox.folder, bounces(1))
-        while time.monotonic() - started < 5 and not db(settings, "SELECT 1 FROM events"):
+        while time.monotonic() - started < 5 and not (db(settings, "SELECT 1 FROM events")
+                                                      and count(dovecot, mailbox.processed_folder)):
             time.sleep(0.1)
         assert db(settings, "SELECT address FROM events") == [("user0@example.org",)]
+        assert (count(dovecot, mailbox.folder), count(dovecot, mailbox.processed_folder)) == (0, 1)
         assert time.monotonic() - started < 5
     finally:
         stop.set()

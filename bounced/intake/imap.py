@@ -1,10 +1,16 @@
 """The bounce-mailbox poller: IMAPClient, by UID, checkpointed on UIDVALIDITY + last UID, marked after commit.
 
-Per batch of UIDs: BODY.PEEK[] (nothing turns \\Seen before our commit), store every message and
-process it in one transaction, commit, then mark on the server (MOVE, or COPY + \\Deleted + UID
-EXPUNGE; or only \\Seen) and only then advance the checkpoint.  A crash anywhere in between is
-harmless: the same UIDs are fetched again, the raw store knows their bytes (SHA-256), and no event
-is recorded twice.  Non-bounces (auto-replies, human replies) are kept and moved to their own folder.
+A pass has two halves, as the SMTP listener has (250 on the commit, parsing later).  The drain
+fetches by UID in batches with BODY.PEEK[] (nothing turns \\Seen before our commit), stores the raw
+bytes unparsed (one transaction per batch, synchronous commit), only then marks them on the
+server (MOVE, or COPY + \\Deleted + UID EXPUNGE, to the processed folder; or only \\Seen), records
+where each message now lives (its new UID, from RFC 4315 COPYUID) and advances the checkpoint.
+Where there is more than a batch, a second connection fetches and stores the next batches while
+this one marks the last (fetch.py).  A crash anywhere in between is harmless: the same UIDs are
+fetched again, the raw store knows their bytes (SHA-256), and no event is recorded twice.
+
+Then the pipeline processes what was stored and not yet processed, and the non-bounces
+(auto-replies, human replies) are moved, by their recorded UID, to their own folder (refile.py).
 """
 
 from __future__ import annotations
@@ -13,20 +19,25 @@ import logging
 import socket
 import ssl
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
 from bounced.config import Mailbox, Settings
 from bounced.errors import BouncedError
+from bounced.intake.fetch import ReadAhead, Record, Stored, batches, same_folder, store_batch
+from bounced.intake.refile import BOUNCE_KINDS, refile
+from bounced.intake.uidplus import transfer, uid_set
+from bounced.model import ImapCopy
 from bounced.pipeline import Pipeline
 from bounced.store import Store
 
 log = logging.getLogger(__name__)
 MAX_IDLE = 29 * 60  # RFC 2177: servers may drop an IDLE after 30 minutes
 NETWORK_ERRORS = (OSError, socket.timeout, ssl.SSLError, IMAPClientError)
+CHUNK = 200  # messages processed in one transaction, between two watchdog pings
 
 
 class AuthError(BouncedError):
@@ -39,6 +50,8 @@ class PollResult:
     stored: int = 0
     bounces: int = 0
     others: int = 0
+    refiled: int = 0  # non-bounces moved to their folder in this pass (also ones an earlier pass stored)
+    raw_ids: list[int] = field(default_factory=list, repr=False)
 
 
 class Poller:
@@ -46,13 +59,14 @@ class Poller:
         self.store = store
         self.settings = settings
         self.mailbox = mailbox
-        self.pipeline = Pipeline(store, settings)
         self.client: IMAPClient | None = None
         self.before_mark: Callable[[list[int]], None] | None = None  # a test's hook: a crash before the mark
+        self.notify: Callable[[str], None] = lambda state: None
+        self._processing: Store | None = None
 
     # -- connection ---------------------------------------------------------------------------
 
-    def connect(self) -> IMAPClient:
+    def login(self) -> IMAPClient:
         box = self.mailbox
         context = ssl.create_default_context(cafile=box.ca_file or None)
         port = box.port or (993 if box.security == "tls" else 143)
@@ -64,6 +78,15 @@ class Poller:
         except LoginError as exc:
             client.shutdown()
             raise AuthError(f"mailbox.{box.name}: login as {box.user!r} refused by {box.host}: {exc}") from exc
+        if client.has_capability("QRESYNC"):
+            # RFC 7162: what another session (or our MOVE) expunges comes as one VANISHED range
+            # instead of an EXPUNGE line per message, each of which would be parsed.
+            client.enable("QRESYNC")
+        return client
+
+    def connect(self) -> IMAPClient:
+        box = self.mailbox
+        client = self.login()
         for folder in (box.processed_folder, box.nonbounce_folder):
             if box.after == "move" or folder == box.nonbounce_folder:
                 if not client.folder_exists(folder):
@@ -78,77 +101,117 @@ class Poller:
             except NETWORK_ERRORS:
                 pass
             self.client = None
+        if self._processing is not None:
+            self._processing.close()
+            self._processing = None
 
     # -- one pass -----------------------------------------------------------------------------
 
     def poll_once(self) -> PollResult:
-        """Store, process and mark every message after the checkpoint."""
+        """Store and mark every message after the checkpoint, then process and re-file."""
+        result = self.drain()
+        self.finish(result)
+        return result
+
+    def drain(self) -> PollResult:
+        """Store every message after the checkpoint, unparsed, and mark it on the server."""
         client = self.client or self.connect()
         box = self.mailbox
-        selected = client.select_folder(box.folder)
-        uidvalidity = int(selected[b"UIDVALIDITY"])
+        status = client.folder_status(box.folder, [b"UIDNEXT", b"UIDVALIDITY"])
+        uidvalidity = int(status[b"UIDVALIDITY"])
         known, last = self.store.checkpoint(box.name)
         if known is not None and known != uidvalidity:
             # The folder was recreated: its UIDs mean other messages now. Start over; the raw
             # store's SHA-256 keeps the messages we already have from counting twice.
             log.warning("mailbox %s: UIDVALIDITY changed %s -> %s; reading the folder again", box.name, known, uidvalidity)
             last = 0
-        uids = sorted(u for u in client.search(["UID", f"{last + 1}:*"]) if u > last)
+        ahead = None
+        if int(status[b"UIDNEXT"]) - 1 - last > box.batch:
+            # More than a batch: a second connection fetches and stores while this one marks.
+            # It starts before this SELECT, which it overlaps: Dovecot's first read-write SELECT
+            # after many new messages takes a while (it hands out their \Recent flags).
+            ahead = ReadAhead(self.login, self.store.path, box, uidvalidity, last)
         result = PollResult()
-        for start in range(0, len(uids), box.batch):
-            batch = uids[start : start + box.batch]
-            self._batch(client, batch, uidvalidity, result)
-        if not uids and known != uidvalidity:
+        marked = False
+        try:
+            same_folder(client.select_folder(box.folder), uidvalidity, box.folder)
+            for group in ahead.groups() if ahead is not None else self._fetch(client, uidvalidity, last):
+                record = self._mark(client, group, uidvalidity, result)
+                marked = True
+                if ahead is not None:
+                    ahead.hand_back(record)  # one writer while it runs
+                else:
+                    self._write([record])
+        finally:
+            if ahead is not None:
+                self._write(ahead.stop())
+        if not marked and known != uidvalidity:
             self.store.save_checkpoint(box.name, uidvalidity, last)
         return result
 
-    def _batch(self, client: IMAPClient, batch: list[int], uidvalidity: int, result: PollResult) -> None:
+    def _write(self, records: list[Record]) -> None:
+        with self.store.transaction():
+            for record in records:
+                record(self.store)
+
+    def finish(self, result: PollResult) -> None:
+        """Process what the drains stored, then keep the bounces and re-file the other messages."""
         box = self.mailbox
-        fetched = client.fetch(batch, ["BODY.PEEK[]"])
-        bounces, others = [], []
-        with self.store.transaction():  # one commit for the batch; the server is marked after it
-            for uid in batch:
-                item = fetched.get(uid)
-                if item is None or b"BODY[]" not in item:
-                    continue  # expunged by someone else meanwhile
-                raw = item[b"BODY[]"]
-                outcome = self.pipeline.ingest(raw, f"imap:{box.name}/{box.folder};UIDVALIDITY={uidvalidity}/;UID={uid}")
-                result.fetched += 1
-                result.stored += not outcome.duplicate
-                kind = outcome.kind if not outcome.duplicate else self._stored_kind(outcome.raw_id)
-                if kind in ("bounce", "delay", "delivered", "feedback"):
-                    bounces.append(uid)
-                else:
-                    others.append(uid)
+        if self._processing is None:  # writes only what derives from the raw rows, as the listener's processor
+            self._processing = Store(self.store.path, durable=False)
+        pipeline = Pipeline(self._processing, self.settings)
+        mine = "id IN (SELECT raw_id FROM imap_messages WHERE mailbox = ?)"
+        while True:
+            with self._processing.transaction():  # a commit per chunk: one per message costs as much as its parse
+                if not pipeline.process_stored(mine, [box.name], limit=CHUNK):
+                    break
+            self.notify("WATCHDOG=1")
+        kinds = self.store.kinds(result.raw_ids)
+        result.bounces = sum(kinds.get(raw_id) in BOUNCE_KINDS for raw_id in result.raw_ids)
+        result.others = len(result.raw_ids) - result.bounces
+        client = self.client or self.connect()
+        result.refiled = refile(client, self.store, box)
+
+    def _fetch(self, client: IMAPClient, uidvalidity: int, last: int) -> Iterator[list[Stored]]:
+        """Fetched on this connection and stored, a batch at a time."""
+        for batch in batches(client, last, self.mailbox.batch):
+            fetched = client.fetch(batch, ["BODY.PEEK[]"])
+            with self.store.transaction():
+                stored = store_batch(self.store, self.mailbox, uidvalidity, batch, fetched)
+            yield [stored]
+
+    def _mark(self, client: IMAPClient, group: list[Stored], uidvalidity: int, result: PollResult) -> Record:
+        """Mark a committed group on the server; returns the record of where each message is now
+        and of the checkpoint past it."""
+        box = self.mailbox
+        uids = [uid for stored in group for uid in stored.uids]
+        ids = dict(zip(uids, (raw_id for stored in group for raw_id in stored.raw_ids)))
+        result.fetched += len(uids)
+        result.stored += sum(stored.new for stored in group)
+        result.raw_ids += ids.values()
+        last = group[-1].asked[-1]  # past what someone else expunged meanwhile, too
         if self.before_mark is not None:
-            self.before_mark(batch)
-        self._mark(client, bounces, box.processed_folder if box.after == "move" else None)
-        self._mark(client, others, box.nonbounce_folder)
-        result.bounces += len(bounces)
-        result.others += len(others)
-        self.store.save_checkpoint(box.name, uidvalidity, batch[-1])
-        log.info("mailbox %s: %d message(s) stored (%d bounce, %d other)", box.name, len(batch), len(bounces), len(others))
+            self.before_mark(uids)
+        located = []
+        if box.after == "move":
+            new = transfer(client, uids, box.processed_folder)
+            located = [ImapCopy(ids[uid], box.processed_folder, *new[uid], "filed") for uid in uids if uid in new]
+        elif uids:
+            client.add_flags(uid_set(uids), [b"\\Seen"], silent=True)
+        self.notify("WATCHDOG=1")
+        log.info("mailbox %s: %d message(s) stored and marked (UID %s to %s)", box.name, len(uids), group[0].asked[0], last)
 
-    def _stored_kind(self, raw_id: int) -> str | None:
-        rows = self.store.query("SELECT kind FROM raw_messages WHERE id = ?", [raw_id])
-        return rows[0]["kind"] if rows else None
+        def record(store: Store) -> None:
+            store.file_imap(box.name, located)
+            store.save_checkpoint(box.name, uidvalidity, last)
 
-    def _mark(self, client: IMAPClient, uids: list[int], folder: str | None) -> None:
-        if not uids:
-            return
-        if folder is None:
-            client.add_flags(uids, [b"\\Seen"])
-        elif client.has_capability("MOVE"):
-            client.move(uids, folder)
-        else:  # RFC 4315 UID EXPUNGE removes only ours
-            client.copy(uids, folder)
-            client.add_flags(uids, [b"\\Deleted"])
-            client.uid_expunge(uids)
+        return record
 
     # -- loops --------------------------------------------------------------------------------
 
     def run(self, idle: bool, stop: Callable[[], bool], notify: Callable[[str], None] = lambda s: None) -> None:
         """Poll until ``stop()``; reconnect with backoff on network errors; AuthError ends it."""
+        self.notify = notify
         backoff = 1.0
         ready = False
         while not stop():

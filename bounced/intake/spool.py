@@ -141,10 +141,8 @@ def process_loop(settings: Settings, wake: Any, stop: Any, parent: int) -> None:
         _settle(wake, stop)
         # A chunk at a time, then look for the next lull: a long burst is answered first and
         # parsed in its pauses (and at least a chunk every MAX_DEFER seconds).
-        ids = store.raw_ids("state = 'stored'", limit=-1 if stop.is_set() else CHUNK)
-        for raw_id in ids:
-            pipeline.process(raw_id)  # parses outside, then one short transaction per message
-        if not ids:
+        done = pipeline.process_stored(limit=-1 if stop.is_set() else CHUNK)  # one short transaction per message
+        if not done:
             if stop.is_set():
                 store.close()
                 return
