@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -56,3 +57,17 @@ def test_parse_on_two_processes_writes_what_one_writes(many, fmt, tmp_path_facto
         assert [line.split('"source": "', 1)[1].split('"', 1)[0].rsplit("/", 1)[-1] for line in lines] == [f"{n:04d}.eml" for n in range(150)]
     else:
         assert lines[0].startswith("source\t") and len(lines) > 150
+
+
+_PARENT = os.getpid()
+
+
+def _dies_in_a_worker(source: str, data: bytes) -> str:
+    if source == "m77" and os.getpid() != _PARENT:
+        os._exit(3)  # a worker killed mid-chunk (the OOM killer, a signal)
+    return f"{source}\n"
+
+
+def test_a_worker_that_dies_loses_nothing():
+    messages = [(f"m{i}", b"") for i in range(300)]
+    assert list(render_all(iter(messages), _dies_in_a_worker, jobs=2, min_messages=8)) == [f"m{i}\n" for i in range(300)]

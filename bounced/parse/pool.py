@@ -4,7 +4,8 @@
 work that splits cleanly: each message is parsed on its own.  Worker processes are forked once
 the process has imported the parser, so they start with its compiled patterns; messages go to
 them in chunks, at most a few chunks per worker in flight, so memory stays bounded however long
-the stream is; results come back in the order the messages came in.
+the stream is; results come back in the order the messages came in.  A worker that dies (killed,
+out of memory) loses nothing: what it had not answered is parsed in this process, and the rest too.
 
 Small inputs are parsed in this process: below ``min_messages`` a pool costs more than it saves.
 """
@@ -12,10 +13,15 @@ Small inputs are parsed in this process: below ``min_messages`` a pool costs mor
 from __future__ import annotations
 
 import itertools
+import logging
 import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+log = logging.getLogger(__name__)
 
 Render = Callable[[str, bytes], str]  # (source, raw bytes) -> the text the caller writes
 
@@ -49,15 +55,31 @@ def render_all(messages: Iterable[tuple[str, bytes]], render: Render, jobs: int,
 def _pooled(stream: Iterator[tuple[str, bytes]], render: Render, jobs: int) -> Iterator[str]:
     global _render
     _render = render  # set before the fork, so that every worker has it
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        pending: deque = deque()
-        chunks = iter(lambda: list(itertools.islice(stream, CHUNK)), [])
-        for chunk in chunks:
-            pending.append(pool.apply_async(_render_chunk, (chunk,)))
-            while len(pending) >= jobs * IN_FLIGHT:
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
+    pending: deque[tuple[list[tuple[str, bytes]], Future[list[str]]]] = deque()
+    chunks = iter(lambda: list(itertools.islice(stream, CHUNK)), [])
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        try:
+            for chunk in chunks:
+                pending.append((chunk, pool.submit(_render_chunk, chunk)))
+                while len(pending) >= jobs * IN_FLIGHT:
+                    yield from _next(pending)
+            while pending:
+                yield from _next(pending)
+            return
+        except BrokenProcessPool:  # a worker died (killed, out of memory): nothing is lost
+            log.warning("a parse worker died; parsing the rest in this process")
+    while pending:
+        chunk, _ = pending.popleft()
+        yield from _render_chunk(chunk)  # here, in this process
+    for chunk in chunks:
+        yield from _render_chunk(chunk)  # here, in this process
+
+
+def _next(pending: deque[tuple[list[tuple[str, bytes]], Future[list[str]]]]) -> list[str]:
+    """The oldest chunk's results; the chunk stays queued until they are in."""
+    results = pending[0][1].result()
+    pending.popleft()
+    return results
 
 
 def _render_chunk(chunk: list[tuple[str, bytes]]) -> list[str]:
