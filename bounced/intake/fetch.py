@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ class Stored:
     uids: list[int]
     raw_ids: list[int]
     new: int  # how many had not been stored before
+    fetched_at: float  # time.perf_counter() as its FETCH was sent
 
 
 def batches(client: IMAPClient, last: int, size: int) -> list[list[int]]:
@@ -52,7 +54,8 @@ def same_folder(selected: dict[bytes, Any], uidvalidity: int, folder: str) -> No
         raise IMAPClientError(f"{folder}: UIDVALIDITY changed during the pass")
 
 
-def store_batch(store: Store, box: Mailbox, uidvalidity: int, asked: list[int], fetched: dict[int, Any]) -> Stored:
+def store_batch(store: Store, box: Mailbox, uidvalidity: int, asked: list[int], fetched: dict[int, Any],
+                fetched_at: float) -> Stored:
     """Store a fetched batch unparsed, with the record of where each message will be after the
     mark, in the caller's transaction.  A crash after the MOVE and before the record of the new
     UIDs leaves only the UIDs unknown; a re-file then finds the message by its Message-ID."""
@@ -70,7 +73,7 @@ def store_batch(store: Store, box: Mailbox, uidvalidity: int, asked: list[int], 
     else:  # flagging keeps the UID
         copies = [ImapCopy(raw_id, box.folder, uidvalidity, uid, "filed") for uid, raw_id in zip(uids, raw_ids)]
     store.file_imap(box.name, copies)
-    return Stored(asked, uids, raw_ids, sum(not duplicate for _, duplicate in stored))
+    return Stored(asked, uids, raw_ids, sum(not duplicate for _, duplicate in stored), fetched_at)
 
 
 _DONE = object()
@@ -148,12 +151,13 @@ class ReadAhead:
                 for batch in batches(client, last, box.batch):
                     if self._stopping.is_set():
                         break
+                    fetched_at = time.perf_counter()
                     fetched = client.fetch(batch, ["BODY.PEEK[]"])
                     if committed is not None:
                         committed.result()  # the connection is this thread's again
                     store.begin()
                     try:
-                        stored = store_batch(store, box, uidvalidity, batch, fetched)
+                        stored = store_batch(store, box, uidvalidity, batch, fetched, fetched_at)
                         for record in self._take():
                             record(store)
                     except BaseException:

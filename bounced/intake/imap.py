@@ -52,6 +52,7 @@ class PollResult:
     others: int = 0
     refiled: int = 0  # non-bounces moved to their folder in this pass (also ones an earlier pass stored)
     raw_ids: list[int] = field(default_factory=list, repr=False)
+    first_fetch: float | None = None  # time.perf_counter() as the pass sent its first FETCH
 
 
 class Poller:
@@ -175,9 +176,10 @@ class Poller:
     def _fetch(self, client: IMAPClient, uidvalidity: int, last: int) -> Iterator[list[Stored]]:
         """Fetched on this connection and stored, a batch at a time."""
         for batch in batches(client, last, self.mailbox.batch):
+            fetched_at = time.perf_counter()
             fetched = client.fetch(batch, ["BODY.PEEK[]"])
             with self.store.transaction():
-                stored = store_batch(self.store, self.mailbox, uidvalidity, batch, fetched)
+                stored = store_batch(self.store, self.mailbox, uidvalidity, batch, fetched, fetched_at)
             yield [stored]
 
     def _mark(self, client: IMAPClient, group: list[Stored], uidvalidity: int, result: PollResult) -> Record:
@@ -189,6 +191,7 @@ class Poller:
         result.fetched += len(uids)
         result.stored += sum(stored.new for stored in group)
         result.raw_ids += ids.values()
+        result.first_fetch = result.first_fetch or group[0].fetched_at
         last = group[-1].asked[-1]  # past what someone else expunged meanwhile, too
         if self.before_mark is not None:
             self.before_mark(uids)
