@@ -390,7 +390,8 @@ class Store:
 
     def kinds(self, raw_ids: Iterable[int]) -> dict[int, str | None]:
         """The kind of each of these raw messages (None while unprocessed or when processing failed)."""
-        ids, out = list(raw_ids), {}
+        ids = list(raw_ids)
+        out: dict[int, str | None] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ", ".join("?" for _ in chunk)

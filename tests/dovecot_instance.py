@@ -45,7 +45,7 @@ service imap-login {{
 }}
 protocol imap {{
   imap_idle_notify_interval = 1 secs
-{capability}}}
+{imap}}}
 """
 
 
@@ -63,8 +63,9 @@ class Dovecot:
     user = "bounces"
     password = "correct horse battery"
 
-    def __init__(self, imap_capability: str | None = None) -> None:
-        """``imap_capability``: the capability list to announce instead of Dovecot's own (an older server)."""
+    def __init__(self, imap_settings: str = "") -> None:
+        """``imap_settings``: lines for the protocol imap section, e.g. an ``imap_capability`` that
+        announces less than Dovecot has (an older server) or a ``mail_max_userip_connections``."""
         self.root = Path(tempfile.mkdtemp(prefix="bounced-dovecot-"))
         os.chmod(self.root, 0o755)
         self.imap_port, self.imaps_port = _free_port(), _free_port()
@@ -77,9 +78,8 @@ class Dovecot:
                        check=True, capture_output=True)
         self.ca_file = str(self.root / "cert.pem")
         self.conf = self.root / "dovecot.conf"
-        capability = f"  imap_capability = {imap_capability}\n" if imap_capability else ""
-        self.conf.write_text(CONF.format(root=self.root, imap_port=self.imap_port, imaps_port=self.imaps_port,
-                                         capability=capability))
+        imap = "".join(f"  {line.strip()}\n" for line in imap_settings.splitlines() if line.strip())
+        self.conf.write_text(CONF.format(root=self.root, imap_port=self.imap_port, imaps_port=self.imaps_port, imap=imap))
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:

@@ -43,7 +43,7 @@ def dovecot():
 
 @pytest.fixture(scope="module", params=sorted(OLDER))
 def older(request):
-    server = Dovecot(imap_capability=OLDER[request.param])
+    server = Dovecot(imap_settings=f"imap_capability = {OLDER[request.param]}")
     server.start()
     yield server
     server.cleanup()
@@ -238,6 +238,25 @@ def test_older_servers_without_uidplus_or_move(older, tmp_path, request):
         ("kept", 45), ("refiled", 2)]
 
 
+def test_a_server_that_refuses_a_second_connection_is_read_on_one(tmp_path, request, caplog):
+    server = Dovecot(imap_settings="mail_max_userip_connections = 1")
+    server.start()
+    try:
+        box = make_mailbox(server, tmp_path, request)
+        (tmp_path / "key").write_text("0123456789abcdef0123456789abcdef")
+        settings = Settings(database=str(tmp_path / "b.db"), verp_secret_file=str(tmp_path / "key"), mailboxes=(box,))
+        append(server, box.folder, [HUMAN, *bounces(44)])  # three batches
+        poller = Poller(Store(settings.database), settings, box)
+        with caplog.at_level(logging.WARNING):
+            result = poller.poll_once()
+        poller.close()
+        assert "no second connection" in caplog.text
+        assert (result.fetched, result.stored, result.bounces, result.refiled) == (45, 45, 44, 1)
+        assert (count(server, box.folder), count(server, box.processed_folder), count(server, box.nonbounce_folder)) == (0, 44, 1)
+    finally:
+        server.cleanup()
+
+
 def test_locate_finds_a_message_by_its_message_id_or_its_bytes(dovecot, mailbox):
     with_id = bounces(1)[0]
     same_size = HUMAN.replace(b"Please", b"Pleasf")
@@ -256,7 +275,7 @@ def test_copyuid_and_uid_sets():
 
 
 def test_seen_mode_flags_and_keeps_messages(dovecot, mailbox, settings):
-    box = dataclasses.replace(mailbox, after="seen")
+    box = dataclasses.replace(mailbox, after="seen", batch=2)  # two batches: the read-ahead connection
     append(dovecot, box.folder, [*bounces(3), HUMAN])
     poller = Poller(Store(settings.database), settings, box)
     assert poller.poll_once().refiled == 1

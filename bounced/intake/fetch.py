@@ -23,6 +23,7 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
 from bounced.config import Mailbox
+from bounced.errors import BouncedError
 from bounced.model import ImapCopy
 from bounced.store import Store
 
@@ -79,6 +80,11 @@ def store_batch(store: Store, box: Mailbox, uidvalidity: int, asked: list[int], 
 _DONE = object()
 
 
+@dataclass(frozen=True)
+class _Unavailable:
+    error: BaseException
+
+
 class ReadAhead:
     """Fetches and stores the messages after ``last`` on connections of its own, up to READ_AHEAD
     batches ahead of the poller's thread, which marks them: the fetch and the MOVE overlap."""
@@ -87,6 +93,7 @@ class ReadAhead:
         self._queue: queue.Queue[object] = queue.Queue(maxsize=READ_AHEAD)
         self._records: queue.SimpleQueue[Record] = queue.SimpleQueue()
         self._stopping = threading.Event()
+        self.unavailable: BaseException | None = None  # why there was no second connection
         self._thread = threading.Thread(target=self._run, args=(login, database, box, uidvalidity, last),
                                         name=f"bounced-read-{box.name}", daemon=True)
         self._thread.start()
@@ -112,6 +119,8 @@ class ReadAhead:
                     yield group
                 if isinstance(item, BaseException):
                     raise item
+                if isinstance(item, _Unavailable):
+                    self.unavailable = item.error
                 return  # _DONE
             if group:
                 yield group
@@ -141,7 +150,12 @@ class ReadAhead:
     def _run(self, login: Callable[[], IMAPClient], database: str, box: Mailbox, uidvalidity: int, last: int) -> None:
         client = store = None
         try:
-            client = login()
+            try:
+                client = login()
+            # No second connection (a server's limit per user, say): the poller fetches on its own.
+            except (BouncedError, OSError, IMAPClientError) as exc:
+                self._put(_Unavailable(exc))
+                return
             store = Store(database, handed=True)
             same_folder(client.select_folder(box.folder, readonly=True), uidvalidity, box.folder)
             # The commit (its fsync) of one batch overlaps the fetch of the next: a thread that

@@ -68,6 +68,7 @@ class Poller:
     # -- connection ---------------------------------------------------------------------------
 
     def login(self) -> IMAPClient:
+        """A new connection, logged in (the poller's own, or the read-ahead's)."""
         box = self.mailbox
         context = ssl.create_default_context(cafile=box.ca_file or None)
         port = box.port or (993 if box.security == "tls" else 143)
@@ -86,6 +87,7 @@ class Poller:
         return client
 
     def connect(self) -> IMAPClient:
+        """The poller's connection, with the folders it moves to."""
         box = self.mailbox
         client = self.login()
         for folder in (box.processed_folder, box.nonbounce_folder):
@@ -129,24 +131,25 @@ class Poller:
         ahead = None
         if int(status[b"UIDNEXT"]) - 1 - last > box.batch:
             # More than a batch: a second connection fetches and stores while this one marks.
-            # It starts before this SELECT, which it overlaps: Dovecot's first read-write SELECT
-            # after many new messages takes a while (it hands out their \Recent flags).
+            # It logs in while this one SELECTs (read-write: Dovecot's first such SELECT after
+            # many new messages takes a while, as it hands out their \Recent flags).
             ahead = ReadAhead(self.login, self.store.path, box, uidvalidity, last)
         result = PollResult()
-        marked = False
         try:
             same_folder(client.select_folder(box.folder), uidvalidity, box.folder)
-            for group in ahead.groups() if ahead is not None else self._fetch(client, uidvalidity, last):
-                record = self._mark(client, group, uidvalidity, result)
-                marked = True
-                if ahead is not None:
-                    ahead.hand_back(record)  # one writer while it runs
-                else:
-                    self._write([record])
+            if ahead is not None:
+                for group in ahead.groups():
+                    ahead.hand_back(self._mark(client, group, uidvalidity, result))  # one writer while it runs
+                if ahead.unavailable is not None:
+                    log.warning("mailbox %s: no second connection (%s); fetching on this one", box.name, ahead.unavailable)
+                    ahead = None
+            if ahead is None:
+                for group in self._fetch(client, uidvalidity, last):
+                    self._write([self._mark(client, group, uidvalidity, result)])
         finally:
             if ahead is not None:
                 self._write(ahead.stop())
-        if not marked and known != uidvalidity:
+        if result.first_fetch is None and known != uidvalidity:
             self.store.save_checkpoint(box.name, uidvalidity, last)
         return result
 

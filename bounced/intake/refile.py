@@ -56,9 +56,11 @@ def refile(client: IMAPClient, store: Store, box: Mailbox) -> int:
         present = set(client.search(["UID", uid_set(list(here))])) if here else set()
         missing += [copy for uid, copy in here.items() if uid not in present]
         new = transfer(client, sorted(present), box.nonbounce_folder)
-        store.file_imap(box.name, [
-            ImapCopy(here[uid].raw_id, box.nonbounce_folder, *new.get(uid, (None, None)), state="refiled") for uid in sorted(present)
-        ])
+        refiled = []
+        for uid in sorted(present):
+            validity_there, uid_there = new.get(uid, (None, None))  # unknown without UIDPLUS: nothing is left to do with it
+            refiled.append(ImapCopy(here[uid].raw_id, box.nonbounce_folder, validity_there, uid_there, "refiled"))
+        store.file_imap(box.name, refiled)
         moved += len(present)
         log.info("mailbox %s: %d non-bounce(s) moved from %s to %s", box.name, len(present), folder, box.nonbounce_folder)
     if missing:
