@@ -4,9 +4,11 @@ The read-ahead runs in a thread with its own IMAP connection and its own databas
 it fetches a batch, commits it (one transaction, synchronous), hands it to the poller's thread,
 which marks it on the server, and goes on with the next.  It is the only writer while it runs:
 what the poller records after a mark is handed back to it and written in its next transaction.
-Fetching and committing in one thread is what keeps them fast: a second Python thread busy
-parsing fetch responses makes every return of a database thread to the interpreter wait for it
-(the GIL), and with a separate writer thread the commits took four times as long.
+Fetching and storing in one thread is what keeps them fast: a second Python thread busy parsing
+fetch responses makes every return of a database thread to the interpreter wait for it (the GIL),
+and with the listener's spool writer thread doing the stores the commits took four times as long.
+Only the COMMIT, one call a batch, runs in a helper thread, so that its fsync overlaps the next
+fetch.
 """
 
 from __future__ import annotations
