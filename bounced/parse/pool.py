@@ -55,12 +55,13 @@ def render_all(messages: Iterable[tuple[str, bytes]], render: Render, jobs: int,
 def _pooled(stream: Iterator[tuple[str, bytes]], render: Render, jobs: int) -> Iterator[str]:
     global _render
     _render = render  # set before the fork, so that every worker has it
-    pending: deque[tuple[list[tuple[str, bytes]], Future[list[str]]]] = deque()
+    pending: deque[tuple[list[tuple[str, bytes]], Future[list[str]] | None]] = deque()
     chunks = iter(lambda: list(itertools.islice(stream, CHUNK)), [])
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
         try:
             for chunk in chunks:
-                pending.append((chunk, pool.submit(_render_chunk, chunk)))
+                pending.append((chunk, None))  # queued before submit, which raises if the pool broke
+                pending[-1] = (chunk, pool.submit(_render_chunk, chunk))
                 while len(pending) >= jobs * IN_FLIGHT:
                     yield from _next(pending)
             while pending:
@@ -75,9 +76,11 @@ def _pooled(stream: Iterator[tuple[str, bytes]], render: Render, jobs: int) -> I
         yield from _render_chunk(chunk)  # here, in this process
 
 
-def _next(pending: deque[tuple[list[tuple[str, bytes]], Future[list[str]]]]) -> list[str]:
+def _next(pending: deque[tuple[list[tuple[str, bytes]], Future[list[str]] | None]]) -> list[str]:
     """The oldest chunk's results; the chunk stays queued until they are in."""
-    results = pending[0][1].result()
+    future = pending[0][1]
+    assert future is not None
+    results = future.result()
     pending.popleft()
     return results
 
