@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from functools import lru_cache
-from re import _compiler, _parser  # the standard library's own regex parser and compiler
 from re import _constants as _c
+from re import _parser  # the standard library's own regex parser
 from typing import Any
 
 
@@ -17,26 +15,15 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
     return _required(_parser.parse(pattern))
 
 
-def compile_with_literals(alternatives: tuple[str, ...]) -> tuple[Callable[[], re.Pattern[str]], list[tuple[str, ...] | None]]:
-    """The alternation of ``alternatives`` parsed once: a function that compiles it (on first call,
-    from the parse already made), and required_literals of each alternative."""
-    pattern = "|".join(f"(?:{a})" for a in alternatives)
-    parsed = _parser.parse(pattern)
+def literals_of(alternatives: tuple[str, ...]) -> list[tuple[str, ...] | None]:
+    """required_literals of each alternative, from one parse of their alternation."""
+    parsed = _parser.parse("|".join(f"(?:{a})" for a in alternatives))
     top = parsed.data
     if len(alternatives) == 1:
-        literals = [_required(parsed)]
-    elif len(top) == 1 and top[0][0] is _c.BRANCH and len(top[0][1][1]) == len(alternatives):
-        literals = [_required(branch) for branch in top[0][1][1]]  # one branch per alternative
-    else:  # the parser factored out a common prefix: read the alternatives one by one
-        literals = [required_literals(a) for a in alternatives]
-    compiled: list[re.Pattern[str]] = []
-
-    def regex() -> re.Pattern[str]:
-        if not compiled:
-            compiled.append(_compiler.compile(parsed))
-        return compiled[0]
-
-    return regex, literals
+        return [_required(parsed)]
+    if len(top) == 1 and top[0][0] is _c.BRANCH and len(top[0][1][1]) == len(alternatives):
+        return [_required(branch) for branch in top[0][1][1]]  # one branch per alternative
+    return [required_literals(a) for a in alternatives]  # the parser factored out a common prefix
 
 
 def _required(items: Any) -> tuple[str, ...] | None:

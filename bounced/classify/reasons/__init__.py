@@ -11,35 +11,47 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Callable
 from types import ModuleType
 
-from bounced.regexlits import compile_with_literals
+from bounced.regexlits import literals_of
 
 
 class Phrases:
-    """A reason's wordings: one compiled alternation, searched only when the text holds, for every
-    alternative, the longest literal run that alternative cannot match without (a substring test
-    in C is far cheaper than trying thirty alternations at every position). Exact: the regex
-    decides whenever it could match."""
+    """A reason's wordings, each a regex searched only when the text holds the longest literal run
+    that wording cannot match without (a substring test in C is far cheaper than a regex search).
+    Exact: a wording's regex decides whenever it could match."""
 
     def __init__(self, alternatives: tuple[str, ...]) -> None:
         self.pattern = "|".join(f"(?:{a})" for a in alternatives)
-        # parsed once at import; compiled when a text first holds its literals
-        self._regex, needed = compile_with_literals(alternatives)
-        # an alternative with nothing it cannot match without: the regex must always be tried
-        self._needles = None if any(n is None for n in needed) else tuple(dict.fromkeys(x for n in needed for x in n))
-        if self._needles is not None:
-            NEEDLES.add(self._needles)
+        # parsed once at import for the literals; each wording compiled when a text first holds them
+        needed = literals_of(alternatives)
+        self._wordings = [(needles, _lazy(alternative)) for alternative, needles in zip(alternatives, needed)]
+        self._needles = tuple(dict.fromkeys(x for n in needed if n is not None for x in n))
+        NEEDLES.add(self._needles)
 
     def search(self, text: str, present: frozenset[str] | set[str] | None = None) -> re.Match[str] | None:
-        """The first match in ``text``; ``present``, where given, is NEEDLES.present(text)."""
-        if self._needles is not None:
-            if present is not None:
-                if present.isdisjoint(self._needles):
-                    return None
-            elif not any(n in text for n in self._needles):
-                return None
-        return self._regex().search(text)
+        """A match of one of the wordings in ``text`` (the first wording's that matches), or None;
+        ``present``, where given, is NEEDLES.present(text)."""
+        if present is None:
+            present = {n for n in self._needles if n in text}
+        for needles, regex in self._wordings:  # needles None: nothing it cannot match without, always tried
+            if needles is None or not present.isdisjoint(needles):
+                found = regex().search(text)
+                if found:
+                    return found
+        return None
+
+
+def _lazy(pattern: str) -> Callable[[], re.Pattern[str]]:
+    compiled: list[re.Pattern[str]] = []
+
+    def regex() -> re.Pattern[str]:
+        if not compiled:
+            compiled.append(re.compile(pattern))
+        return compiled[0]
+
+    return regex
 
 
 class Needles:
