@@ -28,6 +28,7 @@ class Phrases:
         needed = literals_of(alternatives)
         self._wordings = [(needles, _lazy(alternative)) for alternative, needles in zip(alternatives, needed)]
         self._needles = tuple(dict.fromkeys(x for n in needed if n is not None for x in n))
+        self._always = any(n is None for n in needed)  # a wording that must be tried on every text
         NEEDLES.add(self._needles)
 
     def search(self, text: str, present: frozenset[str] | set[str] | None = None) -> re.Match[str] | None:
@@ -35,6 +36,8 @@ class Phrases:
         ``present``, where given, is NEEDLES.present(text)."""
         if present is None:
             present = {n for n in self._needles if n in text}
+        if not self._always and present.isdisjoint(self._needles):
+            return None  # the common case: none of its wordings can be in the text
         for needles, regex in self._wordings:  # needles None: nothing it cannot match without, always tried
             if needles is None or not present.isdisjoint(needles):
                 found = regex().search(text)
