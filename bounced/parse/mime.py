@@ -9,7 +9,8 @@ from collections.abc import Iterable, Iterator
 from email._policybase import compat32  # what email.policy.compat32 is, without importing email.policy
 from email.message import Message
 from email.parser import BytesParser, HeaderParser
-from functools import cached_property
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 from bounced.parse import mimeparse
 
@@ -281,6 +282,25 @@ def returned_text_start(text: str) -> int:
     return marker.start() if marker else len(text)
 
 
+_T = TypeVar("_T")
+
+
+class _cached(Generic[_T]):  # a decorator, named like the one it stands for
+    """functools.cached_property without its lock: in Python 3.11 every first access takes an RLock,
+    which costs more than most of the views below. A Mail is read by one thread."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __get__(self, obj: Any, owner: type | None = None) -> _T:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        value = obj.__dict__[self.name] = self.func(obj)  # later reads find it in the instance
+        return value
+
+
 class Mail:
     """One parsed message and the views of it that detectors share, each computed once."""
 
@@ -295,7 +315,7 @@ class Mail:
             return ""
         return decode_header(self.msg.policy.header_fetch_parse(*raw))
 
-    @cached_property
+    @_cached
     def _fields(self) -> dict[str, tuple[str, str]]:
         # Message.get lower-cases every field name on every call; detectors ask for a dozen.
         fields: dict[str, tuple[str, str]] = {}
@@ -303,23 +323,28 @@ class Mail:
             fields.setdefault(name.lower(), (name, value))
         return fields
 
-    @cached_property
+    @_cached
     def subject(self) -> str:
         return self.header("Subject")
 
-    @cached_property
+    @_cached
     def from_(self) -> str:
         return self.header("From")
 
-    @cached_property
+    @_cached
+    def sender_line(self) -> str:
+        """ "From: ...\nSubject: ..." of the report, which the text detectors' sender patterns read."""
+        return f"From: {self.from_}\nSubject: {self.subject}"
+
+    @_cached
     def content_type(self) -> str:
         return self.parts_with_types[0][0]
 
-    @cached_property
+    @_cached
     def parts(self) -> list[Message]:
         return [part for _, part in self.parts_with_types]
 
-    @cached_property
+    @_cached
     def parts_with_types(self) -> list[tuple[str, Message]]:
         """Every part (iter_parts) with its content type; detectors ask often, so each is read once."""
         return list(typed_parts(self.msg))
@@ -327,22 +352,22 @@ class Mail:
     def parts_of(self, *types: str) -> list[Message]:
         return [p for ctype, p in self.parts_with_types if ctype in types]
 
-    @cached_property
+    @_cached
     def returned_marker(self) -> re.Match[str] | None:
         """The line of body_text where the quoted original starts (returned_text_start), if any."""
         return _RETURNED_MARKERS.search(self.body_text)
 
-    @cached_property
+    @_cached
     def report(self) -> str:
         """body_text up to the quoted original: the notification's own words."""
         marker = self.returned_marker
         return self.body_text[: marker.start()] if marker else self.body_text
 
-    @cached_property
+    @_cached
     def body_lower(self) -> str:
         return self.body_text.lower()
 
-    @cached_property
+    @_cached
     def body_text(self) -> str:
         """The human-readable notification: text parts in order, before any attached original."""
         texts = []

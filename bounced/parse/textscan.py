@@ -127,7 +127,7 @@ class TextDetector:
     def matches(self, mail: Mail) -> bool:
         if self.sender is None:
             return True
-        return self.sender.search(f"From: {mail.from_}\nSubject: {mail.subject}") is not None
+        return self.sender.search(mail.sender_line) is not None
 
     def detect(self, mail: Mail) -> Detection:
         if not self.matches(mail):
