@@ -101,23 +101,14 @@ def part_text(part: Message) -> str:
     return text
 
 
-def content_type(part: Message) -> str:
-    """``part``'s content type; a value whose parameters lack the ";" (seen in the wild) still reads."""
-    return _readable(part.get_content_type())
-
-
 def _readable(ctype: str) -> str:
+    """A content type whose parameters lack the ";" (seen in the wild) still reads."""
     return ctype.split(None, 1)[0] if " " in ctype or "\n" in ctype or "\t" in ctype else ctype
 
 
-def iter_parts(msg: Message, depth: int = 0) -> Iterator[Message]:
-    """Every leaf and message/* part of ``msg``, without descending into attached originals."""
-    for _, part in typed_parts(msg, depth):
-        yield part
-
-
 def typed_parts(msg: Message, depth: int = 0) -> Iterator[tuple[str, Message]]:
-    """iter_parts, each part with its content type (content_type), each type read once."""
+    """Every leaf and message/* part of ``msg`` with its content type, without descending into
+    attached originals; each type read once."""
     ctype = msg.get_content_type()
     yield _readable(ctype), msg
     if depth >= MAX_DEPTH or not msg.is_multipart() or ctype.split("/", 1)[0] == "message":
