@@ -2,7 +2,7 @@
 
 `bounced parse` over a backfill (a directory, a Maildir, an mbox of a million bounces) is CPU
 work that splits cleanly: each message is parsed on its own.  Worker processes are forked once
-the process has imported the parser, so they start with its compiled patterns; messages go to
+the process has imported the parser, so they start with it imported; messages go to
 them in chunks, at most a few chunks per worker in flight, so memory stays bounded however long
 the stream is; results come back in the order the messages came in.  A worker that dies (killed,
 out of memory) loses nothing: what it had not answered is parsed in this process, and the rest too.
