@@ -16,12 +16,12 @@ from bounced.parse.mime import (
     normalize_address,
     parse_date,
     part_text,
+    returned_text_start,
     split_fields,
     strip_type,
 )
-from bounced.parse.transcript import transcript_of, transcript_said
-from bounced.parse.mime import returned_text_start
 from bounced.parse.original import sole_recipient
+from bounced.parse.transcript import transcript_of, transcript_said
 
 _DSN_TYPES = ("message/delivery-status", "message/global-delivery-status")
 _ACTIONS = {a.value: a for a in Action}

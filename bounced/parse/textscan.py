@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bounced.model import Action, Detection, Finding
+from bounced.parse.mime import ADDRESS_RE, Mail, find_reply_code, find_status, normalize_address, returned_text_start
 from bounced.regexlits import required_literals
-from bounced.parse.mime import ADDRESS_RE, Mail, find_reply_code, find_status, normalize_address
-from bounced.parse.mime import returned_text_start
 
 # An address that opens a recipient entry: at the start of a line, maybe quoted or bracketed,
 # maybe followed by a colon, "...", or text.

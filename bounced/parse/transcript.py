@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bounced.parse.mime import ADDRESS_RE, normalize_address
-from bounced.parse.mime import returned_text_start
+from bounced.parse.mime import ADDRESS_RE, normalize_address, returned_text_start
 
 TRANSCRIPT = re.compile(
     r"^[ \t]*-{2,} ?(?:Transcript of (?:the )?session follows|Non-delivered information) ?-{2,}[ \t]*$", re.M | re.I

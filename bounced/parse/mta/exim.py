@@ -9,8 +9,7 @@ the one address of X-Failed-Recipients is the recipient and that block is its di
 import re
 
 from bounced.model import Action, Detection
-from bounced.parse.mime import Mail, normalize_address
-from bounced.parse.mime import returned_text_start
+from bounced.parse.mime import Mail, normalize_address, returned_text_start
 from bounced.parse.textscan import Format, TextDetector, finding_from_text
 
 PRIORITY = 30

@@ -12,8 +12,7 @@ import re
 from dataclasses import replace
 
 from bounced.model import Action, Detection
-from bounced.parse.mime import Mail
-from bounced.parse.mime import returned_text_start
+from bounced.parse.mime import Mail, returned_text_start
 from bounced.parse.textscan import addresses_in, finding_from_text
 
 PRIORITY = 20
