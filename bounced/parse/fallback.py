@@ -25,7 +25,7 @@ class Fallback:
     name = "fallback"
 
     def detect(self, mail: Mail) -> Detection:
-        if not _LOOKS_LIKE_BOUNCE.search(f"{mail.from_}\n{mail.subject}") and mail.content_type != "multipart/report":
+        if not _LOOKS_LIKE_BOUNCE.search(mail.sender_line) and mail.content_type != "multipart/report":
             return Detection(self.name)
         from flufl.bounce import all_failures  # imported on first use: most messages never get this far
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import email.header
 import email.utils
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from email._policybase import compat32  # what email.policy.compat32 is, without importing email.policy
 from email.message import Message
 from email.parser import BytesParser, HeaderParser
-from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from bounced.parse import mimeparse
@@ -267,6 +266,7 @@ _RETURNED_MARKERS = re.compile(
     re.I | re.M,
 )
 
+
 def returned_text_start(text: str) -> int:
     """Where the quoted original starts in a notification text (its length if it has none)."""
     marker = _RETURNED_MARKERS.search(text)
@@ -324,7 +324,7 @@ class Mail:
 
     @_cached
     def sender_line(self) -> str:
-        """ "From: ...\nSubject: ..." of the report, which the text detectors' sender patterns read."""
+        """ "From: ...\nSubject: ..." of the report, which the detectors' sender patterns read."""
         return f"From: {self.from_}\nSubject: {self.subject}"
 
     @_cached
@@ -332,12 +332,8 @@ class Mail:
         return self.parts_with_types[0][0]
 
     @_cached
-    def parts(self) -> list[Message]:
-        return [part for _, part in self.parts_with_types]
-
-    @_cached
     def parts_with_types(self) -> list[tuple[str, Message]]:
-        """Every part (iter_parts) with its content type; detectors ask often, so each is read once."""
+        """Every part (typed_parts) with its content type; detectors ask often, so each is read once."""
         return list(typed_parts(self.msg))
 
     def parts_of(self, *types: str) -> list[Message]:

@@ -26,7 +26,7 @@ class InterScanMSS:
     name = "interscanmss"
 
     def detect(self, mail: Mail) -> Detection:
-        if not _SENDER.search(f"{mail.from_}\n{mail.subject}"):
+        if not _SENDER.search(mail.sender_line):
             return Detection(self.name)
         text = mail.body_text
         found = {normalize_address(m.group(1)): m.group(2) for m in _EXCHANGE.finditer(text)}
