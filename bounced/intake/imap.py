@@ -2,7 +2,8 @@
 
 A pass has two halves, as the SMTP listener has (250 on the commit, parsing later).  The drain
 fetches by UID in batches with BODY.PEEK[] (nothing turns \\Seen before our commit), stores the raw
-bytes unparsed (one transaction per batch, synchronous commit), only then marks them on the
+bytes unparsed (one transaction per batch, synchronous commit; on the read-ahead, batches
+fetched while a commit is still syncing share the next), only then marks them on the
 server (MOVE, or COPY + \\Deleted + UID EXPUNGE, to the processed folder; or only \\Seen), records
 where each message now lives (its new UID, from RFC 4315 COPYUID) and advances the checkpoint.
 Where there is more than a batch, a second connection fetches and stores the next batches while
