@@ -16,34 +16,40 @@ from types import ModuleType
 
 from bounced.regexlits import literals_of
 
+_REGEX_SYNTAX = re.compile(r"[\\.^$*+?{}\[\]|()]")
+
 
 class Phrases:
-    """A reason's wordings, each a regex searched only when the text holds the longest literal run
-    that wording cannot match without (a substring test in C is far cheaper than a regex search).
+    """A reason's wordings. A plain wording (no regex syntax) is found by the literal index alone;
+    any other is a regex searched only when the text holds the longest literal run that wording
+    cannot match without (a substring test in C is far cheaper than a regex search, and the
+    standard library's regex compiler, written in Python, is the dearest part of start-up).
     Exact: a wording's regex decides whenever it could match."""
 
     def __init__(self, alternatives: tuple[str, ...]) -> None:
-        self.pattern = "|".join(f"(?:{a})" for a in alternatives)
-        # parsed once at import for the literals; each wording compiled when a text first holds them
-        needed = literals_of(alternatives)
-        self._wordings = [(needles, _lazy(alternative)) for alternative, needles in zip(alternatives, needed)]
-        self._needles = tuple(dict.fromkeys(x for n in needed if n is not None for x in n))
-        self._always = any(n is None for n in needed)  # a wording that must be tried on every text
+        self.alternatives = alternatives
+        plain = [not _REGEX_SYNTAX.search(a) and len(a) >= 3 for a in alternatives]
+        # the regex wordings parsed once at import for their literals, each compiled when a text first holds them
+        patterns = tuple(a for a, is_plain in zip(alternatives, plain) if not is_plain)
+        needed = iter(literals_of(patterns) if patterns else ())
+        self._wordings: list[tuple[tuple[str, ...] | None, Callable[[], re.Pattern[str]] | None]] = [
+            ((a,), None) if is_plain else (next(needed), _lazy(a)) for a, is_plain in zip(alternatives, plain)
+        ]
+        self._needles = tuple(dict.fromkeys(x for n, _ in self._wordings if n is not None for x in n))
+        self._always = any(n is None for n, _ in self._wordings)  # a wording that must be tried on every text
         NEEDLES.add(self._needles)
 
-    def search(self, text: str, present: frozenset[str] | set[str] | None = None) -> re.Match[str] | None:
-        """A match of one of the wordings in ``text`` (the first wording's that matches), or None;
-        ``present``, where given, is NEEDLES.present(text)."""
+    def search(self, text: str, present: frozenset[str] | set[str] | None = None) -> bool:
+        """Whether ``text`` holds one of the wordings; ``present``, where given, is NEEDLES.present(text)."""
         if present is None:
             present = {n for n in self._needles if n in text}
         if not self._always and present.isdisjoint(self._needles):
-            return None  # the common case: none of its wordings can be in the text
+            return False  # the common case: none of its wordings can be in the text
         for needles, regex in self._wordings:  # needles None: nothing it cannot match without, always tried
             if needles is None or not present.isdisjoint(needles):
-                found = regex().search(text)
-                if found:
-                    return found
-        return None
+                if regex is None or regex().search(text):
+                    return True  # a plain wording is in the text when its literal is
+        return False
 
 
 def _lazy(pattern: str) -> Callable[[], re.Pattern[str]]:

@@ -13,7 +13,7 @@ TIMED_OUT = phrases(
     r"server did not respond",
 )
 PHRASES = phrases(
-    TIMED_OUT.pattern,
+    *TIMED_OUT.alternatives,
     r"connection refused",
     r"(?:connection|connect) (?:reset|lost|closed|failed)",
     r"(?:lost|dropped) connection",
