@@ -1,6 +1,6 @@
 """Wall time of the whole `bounced parse --json` process beside Sisimai (Perl) on the same files.
 
-    python -m bench.cli_vs_sisimai [CORPUS] [--rounds N]
+    python -m bench.cli_vs_sisimai [CORPUS] [--rounds N] [--copies K]
 
 The ``*.eml`` files of CORPUS (default: the shared labelled corpus if present, else fixtures/) are
 copied into one temporary directory, so that both tools read exactly the same messages and
@@ -9,6 +9,9 @@ rounds interleaved, best of each:
 
 * ``python -m bounced parse --json DIR``
 * ``perl -MSisimai -e 'print Sisimai->dump($ARGV[0])' DIR`` (Debian's libsisimai-perl)
+
+``--copies K`` gives both tools K copies of the corpus (each copy's MIME boundaries made its
+own, as in bench.parse_speed), to show how the two scale past their start-up.
 
 The start-up of each interpreter alone (``python -c pass``, ``perl -MSisimai -e 1``) is printed
 too: a Python start-up includes what this machine's site-packages load (.pth files, an editable
@@ -29,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.parse_speed import default_corpus
+from bench.parse_speed import default_corpus, fresh
 
 SISIMAI = ["perl", "-MSisimai", "-e", "print Sisimai->dump($ARGV[0])"]
 
@@ -51,6 +54,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("corpus", nargs="?", type=Path, default=None)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--copies", type=int, default=1, help="copies of the corpus to parse (default 1)")
     args = parser.parse_args()
     version = sisimai_version()
     if version is None:
@@ -63,8 +67,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bounced-bench-") as tmp:
         work = Path(tmp) / "messages"
         work.mkdir()
-        for i, path in enumerate(files):
-            shutil.copyfile(path, work / f"{i:05d}-{path.name}")
+        originals = [path.read_bytes() for path in files]
+        for copy in range(args.copies):
+            batch = originals if copy == 0 else fresh(originals, b".c%d" % copy)
+            for i, (path, data) in enumerate(zip(files, batch)):
+                (work / f"{copy:02d}-{i:05d}-{path.name}").write_bytes(data)
         config = Path(tmp) / "bounced.toml"
         config.write_text(f'database = "{Path(tmp) / "unused.db"}"\n')
         env = {**os.environ, "BOUNCED_CONFIG": str(config)}
@@ -83,7 +90,8 @@ def main() -> None:
                 outputs.setdefault(name, output)
     objects = outputs["ours"].decode().count("\n")
     records = len(json.loads(outputs["theirs"] or b"[]"))
-    print(f"corpus {corpus}: {len(files)} messages, best of {args.rounds} runs, process start-up included")
+    copies = f" x {args.copies} copies" if args.copies > 1 else ""
+    print(f"corpus {corpus}: {len(files)} messages{copies}, best of {args.rounds} runs, process start-up included")
     print(f"bounced parse --json       {times['ours']:8.2f} s   ({objects} objects, one per message)")
     print(f"Sisimai {version:<18} {times['theirs']:8.2f} s   ({records} records, one per recipient found)")
     print(f"ratio (bounced / Sisimai)  {times['ours'] / times['theirs']:8.2f}x")
