@@ -173,6 +173,7 @@ KNOWN: dict[str, tuple[str, ...] | None] = {
     'mail ?box (?:size )?(?:limit )?(?:exceeded|has exceeded|has reached)': ('mail',),
     'mail domain mentioned in e-?mail address is unknown': ('mail domain mentioned in e',),
     'mail system (?:error|failure)': ('mail system ',),
+    'mail\\.local: unknown name': ('mail.local: unknown name',),
     'mailbox (?:is )?unavailable(?! due)': ('unavailable',),
     'malformed (?:or unexpected )?name server reply': ('name server reply',),
     'malicious (?:content|code|software|attachment|payload)': ('malicious ',),

@@ -33,6 +33,8 @@ ROWS = [
     ("4.1.1", 450, "450 4.1.1 <nobody@example.org>: Recipient address rejected: User unknown in local recipient table", D, {}, "userunknown", "none"),
     ("4.1.1", 450, "450 4.1.1 <nobody@example.org>: Recipient address rejected: unverified address: unknown user", F, {}, "userunknown", "hard"),
     (None, 550, "550 Unknown user nobody@docomo.ne.jp", F, {"command": "RCPT TO", "remote_mta": "mfsmax.docomo.ne.jp"}, "userunknown", "hard"),
+    # OpenSMTPD's local delivery through OpenBSD's mail.local, with its generic 5.3.0
+    ("5.3.0", None, '"mail.local: unknown name: ghost"', F, {}, "userunknown", "hard"),
     # hostunknown
     (None, 550, "550 5.1.2 <x@example.invalid>: Recipient address rejected: Domain not found", F, {}, "hostunknown", "hard"),
     ("4.4.3", None, "Host or domain name not found. Name service error for name=example.org type=MX: Host not found, try again", D, {}, "networkerror", "none"),
@@ -180,6 +182,9 @@ ROWS = [
     (None, None, "Delivery to the following recipients was aborted after 5.0 hour(s): Routing: Could not find a gateway", F, {}, "expired", "soft"),
     ("4.4.1", None, "connect to mx.example.org[192.0.2.1]:25: Connection timed out", F, {}, "expired", "soft"),
     ("4.4.1", None, "connect to mx.example.org[192.0.2.1]:25: Connection timed out", D, {}, "networkerror", "none"),
+    # Postfix at the end of its queue lifetime: every attempt was refused, and it gave up
+    ("4.4.1", None, "connect to mx.example.org[192.0.2.1]:25: Connection refused", F, {}, "expired", "soft"),
+    ("4.4.1", None, "connect to mx.example.org[192.0.2.1]:25: Connection refused", D, {}, "networkerror", "none"),
     (None, None, "retry timeout exceeded", F, {}, "expired", "soft"),
     (None, None, "all hosts have been failing for a long time and were last tried after this message arrived", F, {}, "expired", "soft"),
     ("4.4.0", None, "", D, {}, "expired", "none"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bounced.classify import rhost, status
 from bounced.classify.command import command_of
 from bounced.classify.reasons import HARD, MODULES, NEEDLES
-from bounced.classify.reasons.networkerror import TIMED_OUT as _TIMED_OUT
+from bounced.classify.reasons.networkerror import NO_ANSWER as _NO_ANSWER
 from bounced.model import Action, BounceType, Finding
 
 # Most specific wording first: "mailbox full" beats "user", "relay denied" beats "denied", a PTR
@@ -47,8 +47,8 @@ def classify(finding: Finding) -> tuple[str, BounceType, str]:
        Two readings depend on more than the words: "user unknown" answered to DATA, or with a x.2.x
        mailbox status, is a per-recipient filter (filtered: the address was accepted at RCPT, as
        Japanese carriers and Sendmail report it); a domain that cannot be found with a 4.x.x code is a
-       transient DNS failure (networkerror); a connection that timed out is networkerror while the
-       MTA still retries and expired once a failed report says it gave up; a greeting refused as
+       transient DNS failure (networkerror); a connection that timed out or was refused is networkerror
+       while the MTA still retries and expired once a failed report with a 4.x.x code says it gave up; a greeting refused as
        "service not available" is blocked;
     7. any other status code a reason claims;
     8. weak wordings (a bare sysexits exit status), then the SMTP command that was refused: the
@@ -119,8 +119,8 @@ def _reading(said: str, f: Finding, text: str, code: str, command: str | None) -
         return "filtered"
     if said == "hostunknown" and code[:1] == "4":
         return "networkerror"
-    if said == "networkerror" and f.action is Action.FAILED and code[:1] != "5" and _TIMED_OUT.search(text):
-        return "expired"  # gave up on a host that never answered
+    if said == "networkerror" and f.action is Action.FAILED and code[:1] != "5" and _NO_ANSWER.search(text):
+        return "expired"  # gave up on a host that never answered or refused every connection
     if said == "systemerror" and command == "CONNECT":
         return "blocked"  # "421 Service not available" to the greeting: this client is refused
     return said

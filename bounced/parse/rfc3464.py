@@ -129,9 +129,12 @@ def _finding(block: dict[str, str], text: str) -> Finding | None:
         diagnostic = text_about(text, address)
     field = find_status(block.get("status", ""))
     status = prefer_status(field, diagnostic)
+    action = _action(block.get("action", ""), field)
+    if action is Action.DELAYED and _EXPIRED.match(diagnostic):
+        action = Action.FAILED  # OpenSMTPD reports an envelope it dropped at its expiry as "delayed"
     return Finding(
         address=address,
-        action=_action(block.get("action", ""), field),
+        action=action,
         status=status,
         reply_code=reply_code_in(diagnostic),
         diagnostic=diagnostic,
@@ -168,6 +171,7 @@ def reply_code_in(diagnostic: str) -> int | None:
     return code
 
 
+_EXPIRED = re.compile(r"envelope expired\b", re.I)  # OpenSMTPD: the envelope left the queue
 _DIAGNOSTIC_TYPE = re.compile(r"^\s*[\w.-]{1,40}\s*;")  # "smtp;", "X-Unix;", "X-Outbound-Mail-Relay;"
 _SAID = re.compile(r"\b(?:said|returned|replied|responded|response|error)\s*:?\s*['\"(\[]?", re.I)
 _RETURNED_START = re.compile(r"^(?:Return-Path|Received|Message-I[dD]|DKIM-Signature):", re.M)

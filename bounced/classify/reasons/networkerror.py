@@ -3,18 +3,20 @@
 from bounced.classify.reasons import phrases
 
 NAME = "networkerror"
-# A host that did not answer. In a failed report the sending MTA retried until it gave up on it, so
-# the classifier reads these as expired there (RFC 3463 X.4.1 "no answer from host").
-TIMED_OUT = phrases(
+# A host that did not answer or refused the connection. In a failed report with a 4.x.x code the
+# sending MTA retried until it gave up on it, so the classifier reads these as expired there
+# (RFC 3463 X.4.1 "no answer from host"; Postfix's "connect to ...: Connection refused" at the end
+# of its queue lifetime).
+NO_ANSWER = phrases(
     r"connection timed out",
+    r"connection refused",
     r"timed out while",
     # Gmail: "The recipient server did not accept our requests to connect. ... [mx.example.org 192.0.2.1: timed out]"
     r"\[\S+ [\d.:a-f]+: timed out\]",
     r"server did not respond",
 )
 PHRASES = phrases(
-    *TIMED_OUT.alternatives,
-    r"connection refused",
+    *NO_ANSWER.alternatives,
     r"(?:connection|connect) (?:reset|lost|closed|failed)",
     r"(?:lost|dropped) connection",
     r"no route to host",

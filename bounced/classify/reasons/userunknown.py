@@ -7,6 +7,8 @@ PHRASES = phrases(
     # Postfix: "Recipient address rejected: User unknown in local recipient table", local(8)
     r"user unknown",
     r"unknown user",
+    # OpenBSD's mail.local, the local delivery agent of OpenSMTPD: "mail.local: unknown name: ghost"
+    r"mail\.local: unknown name",
     r"(?:user|recipient|mailbox|addressee|(?<!sender )address) (?:is )?(?:unknown|not known)",
     r"unknown (?:recipient|local[- ]?part|mailbox|e-?mail address|addressee)",
     # Sendmail, Courier, Exim, Exchange, qmail ("Sorry, no mailbox here by that name")
