@@ -150,12 +150,14 @@ def prefer_status(field: str | None, diagnostic: str) -> str | None:
 
     The Status field is the reporting MTA's summary (often just x.0.0, or 4.4.7 when a
     message expired after a run of deferrals); the code in the server's reply names the
-    cause.  A code of the other class is not taken: it belongs to another attempt.
+    cause.  A code of the other class is taken only over a bare x.0.0 (Exim's 5.0.0 on
+    "452 4.2.2 Mailbox full: retry timeout exceeded", the last reply before it gave up);
+    beside a specific field it belongs to another attempt.
     """
     said = find_status(diagnostic) if diagnostic else None
     if field is None or said is None:
         return field or said
-    if said[0] != field[0] or said.endswith(".0.0"):
+    if said.endswith(".0.0") or (said[0] != field[0] and not field.endswith(".0.0")):
         return field
     return said
 
