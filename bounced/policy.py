@@ -3,7 +3,8 @@
 Hard bounce -> suppress at once.  Complaint -> suppress (a setting).  Soft bounces suppress only
 when ``soft_limit`` of them, with no success between, fall inside ``soft_window_days``, counted
 on the send time (or the report's Arrival-Date), not when the report arrived.  Delays count for
-nothing; a delivery resets the soft count.  Events that may not count (forged or expired VERP,
+nothing; a delivery resets the soft count, and so does an auto-reply to a send (the mailbox
+took that message).  Events that may not count (forged or expired VERP,
 uncorrelated, storm) are shown but never decide.  Only events after the last unsuppress count.
 """
 
@@ -53,7 +54,7 @@ def _soft_streak(counted: list[Event], settings: Settings) -> list[Event]:
     run: list[Event] = []
     seen_sends: set[object] = set()
     for event in counted:
-        if event.kind == "delivered":
+        if event.kind in ("delivered", "autoreply"):  # the mailbox took a message
             run, seen_sends = [], set()
             continue
         if event.bounce_type != "soft":

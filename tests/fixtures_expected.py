@@ -158,14 +158,14 @@ EXPECTED: dict[str, dict[str, Any]] = {
     },
     "not-bounce/rfc3834-01.eml": {
         "kind": "autoreply",
-        "message_id": None,
+        "message_id": "<20261221090100.5301@app1.example.com>",  # from In-Reply-To
         "recipients": [
             _r("pat@example.org", "delivered", None, None, "vacation", "none"),
         ],
     },
     "not-bounce/exchange-01.eml": {
         "kind": "autoreply",
-        "message_id": None,
+        "message_id": "<20261222103040.5310@app1.example.com>",  # from In-Reply-To
         "recipients": [
             _r("sam.example@example.net", "delivered", None, None, "vacation", "none"),
         ],
@@ -268,4 +268,17 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "real/postfix-50.eml": _bounce("<fullsoft.1796160228@sender.example.com>", _r("fullsoft@sink.example", "failed", "4.2.2", 452, "mailboxfull", "soft")),
     "real/postfix-54.eml": _bounce("<refused.1796160231@sender.example.com>", _r("user@refused.example", "failed", "4.4.1", None, "expired", "soft")),
     "real/postfix-56.eml": _bounce("<retry-transport.1796160231@sender.example.com>", _r("user@retry.example", "failed", "4.3.2", None, "systemerror", "soft")),
+    # Dovecot 2.3.19 / Pigeonhole 0.5.19: Sieve vacation replies (the original named by In-Reply-To)
+    "real/dovecot-sieve-01.eml": {"kind": "autoreply", "message_id": "<news42@sender.example.com>", "recipients": [_r("alice@mail.example", "delivered", None, None, "vacation", "none")]},
+    # :from, :subject and a German UTF-8 body
+    "real/dovecot-sieve-03.eml": {"kind": "autoreply", "message_id": "<order12345@sender.example.com>", "recipients": [_r("bob@mail.example", "delivered", None, None, "vacation", "none")]},
+    # :mime, multipart/alternative in Japanese; it carries MIME-Version twice
+    "real/dovecot-sieve-04.eml": {"kind": "autoreply", "message_id": "<invoice77@sender.example.com>", "recipients": [_r("carol@mail.example", "delivered", None, None, "vacation", "none")]},
+    # a Sieve reject (RFC 5429): an MDN with "automatic-action/...; deleted": the recipient's own rule refused it
+    "real/dovecot-sieve-07.eml": _bounce("<news42e@sender.example.com>", _r("erin@mail.example", "failed", None, None, "filtered", "soft")),
+    # a Sieve redirect and an enotify notice: messages, not reports
+    "real/dovecot-sieve-10.eml": _unknown(),
+    "real/dovecot-sieve-12.eml": _unknown(),
+    # a read receipt (Thunderbird's MDN, displayed): the message reached its reader
+    "not-bounce/mdn-01.eml": {"kind": "delivered", "message_id": "<news42@sender.example.com>", "recipients": [_r("dana@example.org", "delivered", None, None, "delivered", "none")]},
 }

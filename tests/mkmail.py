@@ -105,3 +105,22 @@ Message-ID: {message_id}
 
 --B--
 """.encode()
+
+
+def vacation(sender: str, in_reply_to: str, envelope_to: str = "bounces@bounce.example.com") -> bytes:
+    """An RFC 3834 vacation reply from ``sender`` to the message ``in_reply_to``, as Sieve writes it."""
+    return f"""Delivered-To: {envelope_to}
+Return-Path: <>
+Message-ID: <vacation-{sender}@example.org>
+From: <{sender}>
+To: <{envelope_to}>
+Subject: Auto: November news
+In-Reply-To: {in_reply_to}
+References: {in_reply_to}
+Auto-Submitted: auto-replied (vacation)
+Precedence: bulk
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+I am out of the office until Monday.
+""".encode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
@@ -57,6 +58,8 @@ def _parse(data: bytes, source: str | None, envelope_to: str | None) -> Bounce:
                       message_id=message_id)
     recipients = tuple(_recipient(f) for f in detection.findings)
     original = detection.original or describe(returned_headers(read), _envelope_id(mail))
+    if original.message_id is None and (replied_to := _in_reply_to(mail)):
+        original = replace(original, message_id=replied_to)  # an auto-reply names what it answers
     return Bounce(
         kind=detection.kind or kind_of(recipients),
         recipients=recipients,
@@ -133,6 +136,16 @@ def _recipient(finding) -> Recipient:
         feedback_type=finding.feedback_type,
         rule=rule,
     )
+
+
+_MSG_ID = re.compile(r"^\s*(<[^<>\s@]+@[^<>\s]+>)\s*$")
+
+
+def _in_reply_to(mail: Mail) -> str | None:
+    """The notice's In-Reply-To where it names one message: the one it answers (RFC 3834 says
+    an auto-reply sets it), for notices that carry nothing else of the original."""
+    found = _MSG_ID.match(mail.header("In-Reply-To"))
+    return found.group(1) if found else None
 
 
 def kind_of(recipients: tuple[Recipient, ...]) -> Kind:
