@@ -15,6 +15,9 @@ import pytest
 from bounced.classify import OUTRANKS_STATUS, TEXT_ORDER, classify, rhost, status
 from bounced.classify.reasons import HARD, MODULES, NAMES, NOT_FAILURES
 from bounced.model import Action, Finding
+from wordings_mailbox import ROWS as MAILBOX_ROWS
+from wordings_policy import ROWS as POLICY_ROWS
+from wordings_system import ROWS as SYSTEM_ROWS
 
 F, D = Action.FAILED, Action.DELAYED
 
@@ -206,6 +209,9 @@ ROWS = [
     (None, None, "Feedback-Type: abuse", F, {"reason": "feedback"}, "feedback", "none"),
     (None, None, "Out of office", Action.DELIVERED, {"reason": "vacation"}, "vacation", "none"),
 ]
+
+# More rows, by group: wordings servers send as Sisimai's tables document them.
+ROWS += MAILBOX_ROWS + POLICY_ROWS + SYSTEM_ROWS
 
 
 def _id(row: tuple) -> str:

@@ -4,7 +4,7 @@ from bounced.classify.reasons import phrases
 
 NAME = "authfailure"
 PHRASES = phrases(
-    r"\bspf\b[^.;]{0,30}?(?:check |validation |record )?(?:fail|failed|failure|hard ?fail|soft ?fail|error)",
+    r"\bspf\b[^.;]{0,30}?(?:check |validation |record )?(?:fail|failed|failure|hard ?fail|soft ?fail|error|sender invalid)",
     r"\bspf: \S+ is not allowed to send",
     r"bad spf records?",
     r"sender policy framework",
@@ -14,12 +14,16 @@ PHRASES = phrases(
     r"(?:does not|doesn'?t|did not|failed to|fails? to) pass (?:the )?(?:spf|dkim|dmarc|authentication)",
     # Gmail: "Unauthenticated email from x is not accepted due to domain's DMARC policy",
     # "This message does not have authentication information or fails to pass authentication checks"
-    r"unauthenticated e-?mail from",
+    r"unauthenticated e-?mail (?:from|is not accepted)",
     r"does not have authentication information",
     r"authentication checks? (?:failed|failure)",
     # GoDaddy IB508: "x is not allowed to send from <domain> per it's SPF Record"
     r"not allowed to send (?:mail )?from \S+ per it'?s spf",
-    r"requires all senders to authenticate with either spf or dkim",
+    # Office 365 5.7.515: "... must pass either SPF or DKIM validation, this message is not signed"
+    r"(?:requires all senders to authenticate with|must pass) either spf or dkim",
+    # pobox's SPF explanation page, quoted by many SPF rejections; "Please inspect your SPF settings"
+    r"spf\.pobox\.com/why",
+    r"inspect your spf settings",
 )
 STATUSES = frozenset({"5.7.23", "5.7.24", "5.7.26", "4.7.23", "4.7.24", "4.7.26", "5.7.509", "5.7.510"})
 REPLY_CODES: frozenset[int] = frozenset()

@@ -7,8 +7,9 @@ PHRASES = phrases(
     # Postfix: "Client host [192.0.2.1] blocked using zen.spamhaus.org"; "Client host rejected: ..."
     r"blocked using",
     r"client host (?:\[[^\]]*\] )?(?:is )?(?:blocked|rejected|refused|blacklisted)",
-    r"\b(?:dnsbl|rbl|spamhaus|spamcop|sorbs|barracudacentral|abuseat)\b",
-    r"\bip(?: address)?\b[^.;]{0,60}?\b(?:black ?listed|block ?listed|listed|blocked|banned|black ?list|block ?list)\b",
+    r"\b(?:dnsbl|rbl|drbl|spamhaus|spamcop|sorbs|barracudacentral|abuseat|dsbl)\b",
+    r"is in an \S*rbl\b",
+    r"\bip(?: address)?(?: \[?\d{1,3}(?:\.\d{1,3}){3}\]?)?\b[^.;]{0,60}?\b(?:black ?listed|block ?listed|listed|blocked|banned|black ?list|block ?list)\b",
     r"(?:your|sending|source|sender'?s?) (?:ip|network|server|host)\b[^.;]{0,40}?(?:blocked|banned|listed|not allowed|refused|rejected)",
     r"banned sending ip",
     r"not currently accepting mail from your ip",
@@ -22,7 +23,10 @@ PHRASES = phrases(
     r"(?:you are|currently) sending spam",
     r"looks suspiciously like spammer",
     r"rejecting open proxy",
+    # Office 365 "Access denied, bad HELO"; Gmail "421 4.7.0 HELO/EHLO argument is invalid"
     r"helo command rejected",
+    r"access denied, bad helo",
+    r"helo/ehlo argument is invalid",
     r"not allowed to connect",
     r"host network not allowed",
     # Office 365 5.7.708: "Access denied, traffic not accepted from this IP"; Gmail: "The IP you're using
@@ -31,6 +35,7 @@ PHRASES = phrases(
     r"traffic not accepted from this ip",
     r"not authorized to send e-?mail directly to our servers",
     r"\bblocked - see\b",
+    r"\brefused - see https?://",
     r"esmtp not accepting connections",
     r"suspected spam ip",
     r"temporarily deferred due to user complaints",
@@ -41,6 +46,38 @@ PHRASES = phrases(
     r"messages from \S+ weren'?t sent",
     r"too many unwanted messages have been sent from",
     r"aup#(?:\w+-)?\w*bl\b",
+    # qmail: "Remote host said: 550 Blocked"; "Host x refused to talk to me: 553 Blocked"
+    r"said: 5\d\d blocked\b",
+    r"refused to talk to me: \d{3}[ -]blocked\b",
+    r"\([^ ()]+@[^ ()]+:blocked\)",
+    # wordings of Sisimai's Reason::Blocked table (ISPs' IP refusals)
+    r"\bbad (?:sender )?ip (?:address|profile)\b",
+    r"invalid ip for sending mail",
+    r"mail server at \S+ is blocked",
+    r"mail from \d{1,3}(?:\.\d{1,3}){3} refused",
+    r"rejected based on (?:a )?blacklist",
+    r"no access from mail server",
+    r"server access (?:\S+ )?forbidden by your ip",
+    r"unverif(?:i|y)able sending ips?",
+    r"sending mta or the sender has not passed validation",
+    r"confirm this mail server",
+    r"your server requires confirmation",
+    # Cox: "DNS check failure - try again later", "cox too many bad commands from"
+    r"dns (?:check|lookup) failure(?::| -) (?:\S+ )?try again later",
+    r"too many bad commands from",
+    # Orange/Wanadoo: "Veuillez essayer plus tard. Service refused, please try later. OFR_103"
+    r"service refused, please try later",
+    # AT&T: "Blocked for abuse. See http://att.net/blocks"
+    r"att\.net/blocks",
+    # Exchange: "Your access to submit messages to this e-mail system has been rejected"; Office 365
+    # 5.7.51 "RestrictDomainsToIPAddresses or RestrictDomainsToCertificate", "... using customer block list";
+    # Google Workspace: "IP not in whitelist for RCPT domain, closing connection"
+    r"access to submit messages to this e-?mail system has been rejected",
+    r"restrictdomainstoipaddresses",
+    # Office 365 5.7.511 "Access denied, banned sender[192.0.2.1]": the sending IP is banned
+    r"access denied, banned sender",
+    r"customer block list",
+    r"ip not in whitelist",
 )
 STATUSES: frozenset[str] = frozenset()
 REPLY_CODES: frozenset[int] = frozenset()

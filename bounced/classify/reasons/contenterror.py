@@ -17,7 +17,9 @@ PHRASES = phrases(
     r"line too long",
     r"data format error",
     # amavisd-new: "554 5.7.0 Reject, id=... - BAD-HEADER"
-    r"- bad-header",
+    r"- bad[- ]header",
+    # Gmail: "554 5.6.0 Mail message is malformed. Not accepted."
+    r"message is malformed",
 )
 STATUSES = frozenset({"5.6.0", "5.6.1", "5.6.2", "5.6.3", "5.6.5", "5.6.6", "5.6.9"})
 REPLY_CODES: frozenset[int] = frozenset()

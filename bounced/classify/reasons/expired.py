@@ -6,6 +6,8 @@ NAME = "expired"
 PHRASES = phrases(
     r"delivery time expired",
     r"(?:message|delivery) expired",
+    # OpenSMTPD: "Envelope expired"
+    r"envelope expired",
     r"(?:has been|was) in the queue too long",
     r"retry time(?:out)? (?:exceeded|not reached)",
     r"have been failing for a long time",
@@ -16,13 +18,24 @@ PHRASES = phrases(
     # Zoho: "421 Host not reachable."
     r"host not reachable",
     r"unable to deliver message after multiple retries",
-    r"could not be delivered (?:for|within) (?:more than )?\d+",
+    r"could not be delivered (?:for|within) (?:more than|\d+)",
     r"(?:was|has) not been delivered (?:for|within)",
     r"was not delivered within",
     r"was not reachable within the allowed queue period",
     r"delivery (?:period|time) (?:has )?(?:expired|exceeded)",
     r"message timed out",
     r"delivery failed \d+ attempts",
+    # delay notices: Gmail "Delivery to the following recipient has been delayed"; Exchange "4.4.7 Message
+    # delayed"; Sendmail/Exchange "Delivery attempts will continue to be made for ..."; Exim "No action is
+    # required on your part. Delivery attempts will continue for some time"
+    r"has been delayed",
+    r"message (?:has been )?delayed",
+    r"delivery attempts will continue",
+    r"no action is required on your part",
+    # GoDaddy: "Delivery timeout"
+    r"delivery timeout",
+    # mail held for collection (ETRN/ODMR): "it has not been collected after 5 days"
+    r"has not been collected after",
     # Sendmail: "Cannot send message for 5 days", "Warning: could not send message for past 4 hours"
     r"(?:cannot|could not) send message for (?:past )?\d+",
 )

@@ -12,7 +12,9 @@ PHRASES = phrases(
     r"host unknown",
     r"unknown host",
     # (not Postfix's "Sender address rejected: Domain not found": that is the sender's domain)
-    r"(?<!sender address rejected: )(?:recipient |mail |destination )?domain (?:name )?(?:does not exist|not found|is unknown|unknown)",
+    r"(?<!sender address rejected: )(?:recipient |mail |destination )?domain (?:name )?(?:does not exist|doesn'?t exist|not found|is unknown|unknown)",
+    # Postfix reject_unknown_recipient_domain: "Recipient address rejected: unknown domain name"
+    r"(?<!sender address rejected: )(?<!sender )unknown domain\b",
     r"domain must exist",
     r"no such domain",
     r"nxdomain",
@@ -24,7 +26,14 @@ PHRASES = phrases(
     r"domain (?:is )?not reachable",
     r"domain (?:is )?(?:not|no longer) (?:valid|registered)",
     r"all relevant mx records point to non-existent hosts",
-    r"couldn'?t find any host named",
+    # qmail: "Sorry, I couldn't find any host named x. (#5.1.2)", "... any host by that name"
+    r"couldn'?t find any host\b",
+    # Exim: "all host address lookups failed permanently"
+    r"all host address lookups failed permanently",
+    # Gmail: "DNS Error: DNS server returned answer with no data" (the name has no MX nor A record)
+    r"dns server returned answer with no data",
+    # Google Workspace: "We weren't able to find the recipient domain"
+    r"(?:weren'?t|were not|was not|wasn'?t) able to find the recipient domain",
     r"the account or domain may not exist",
     r"mail domain mentioned in e-?mail address is unknown",
     r"non-?existent domain",

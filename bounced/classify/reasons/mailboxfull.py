@@ -11,14 +11,23 @@ PHRASES = phrases(
     r"(?<!sending )(?<!relay )quota (?:exceeded|exceed|full|violation|limit (?:reached|exceeded))",
     r"(?:exceeds?|exceeded|exceeding|over|reached)(?: the| his| her| their| its| your)?"
     r" (?:disk |storage |mailbox |mail |e-?mail |user'?s? |account )quota",
+    # "Account is exceeding their quota", "User is over the quota", "would be over the allowed quota"
+    r"(?:exceeding|over)(?: the| his| her| their| its)? (?:allowed )?quota(?! (?:for|of) )",
+    # vpopmail: "Maildir delivery failed: Userdisk quota exceeded", "... Domaindisk quota ..."
+    r"(?:user|domain)disk quota",
     r"(?:user|recipient|mailbox|account)'?s? (?:disk |mailbox |storage )?quota",
     r"mail ?box (?:size )?(?:limit )?(?:exceeded|has exceeded|has reached)",
     r"mailbox exceeds allowed size",
     r"(?:mailbox|storage) (?:size )?(?:limit )?(?:is )?exceeded",
     r"exceeded (?:the )?(?:allowed )?(?:mailbox|storage) (?:size|space|limit)",
-    r"would exceed (?:the )?(?:mailbox|storage|quota)",
+    r"would exceed (?:the )?(?:maximum )?(?:allowed )?(?:mailbox|storage|quota)",
     r"insufficient (?:disk )?(?:space|storage)(?! on)",
     r"not enough (?:storage|space|disk space)",
+    r"(?:not|n'?t) have enough (?:storage |disk )?space",
+    r"space has been used up",
+    # GoDaddy: "Account storage limit"; Sendmail/mail.local: "Mail file size exceeds the maximum size allowed for mail delivery"
+    r"(?:account|mailbox) storage limit",
+    r"mail file size exceeds",
     r"out of storage space",
     r"user has (?:too many messages|exceeded)",
     r"too much mail data",

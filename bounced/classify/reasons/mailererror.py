@@ -7,10 +7,16 @@ PHRASES = phrases(
     r"(?:local )?mailer (?:error|failure)",
     r"exited with (?:status|exit code)",
     r"command (?:died|failed) with status",
+    # a local delivery program that failed: "Command failed: /usr/bin/deliver ...", "... exit 75"
+    r"(?<!smtp )command failed: ",
+    r"\bexit \d+\b",
     r"command output:",
     r"pipe to \|",
     r"procmail",
     r"\bmaildrop:",
+    r"bin/(?:procmail|maildrop)\b",
+    # a pipe program whose script names a missing interpreter (qmail-local: "bad interpreter: No such file or directory")
+    r"bad interpreter: no such file",
     r"x-unix;",
     r"child (?:process )?exited",
     # Exim: "Child process of local_delivery transport returned 75 ... from command: /usr/bin/procmail"

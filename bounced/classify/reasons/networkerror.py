@@ -14,6 +14,10 @@ NO_ANSWER = phrases(
     # Gmail: "The recipient server did not accept our requests to connect. ... [mx.example.org 192.0.2.1: timed out]"
     r"\[\S+ [\d.:a-f]+: timed out\]",
     r"server did not respond",
+    # Gmail: "The recipient server did not accept our requests to connect."
+    r"did not accept our requests to connect",
+    # Google: "451 4.4.2 Timeout - closing connection."
+    r"timeout - closing connection",
 )
 PHRASES = phrases(
     *NO_ANSWER.alternatives,
@@ -24,12 +28,25 @@ PHRASES = phrases(
     r"(?:could not|couldn'?t|unable to|wasn'?t able to) (?:connect|establish an smtp connection)",
     r"too many hops",
     r"\bloop detected",
+    # Lotus Notes: "Message has exceeded maximum hop count"
+    r"exceeded (?:the )?maximum hop count",
     r"network error on destination",
     r"connection died",
     r"hop count exceeded",
     r"too many \"?received:?\"? headers",
     r"mail (?:forwarding )?loop",
+    # Sendmail: "aliasing/forwarding loop broken"; "maximum forwarding loop count exceeded"
+    r"(?:aliasing/)?forwarding loop (?:broken|count exceeded)",
     r"loops back to myself",
+    r"loop was found in the mail exchanger",
+    # qmail: "Sorry. Although I'm listed as a best-preference MX or A for that host, it isn't in my control/locals file"
+    r"listed as a best-preference mx",
+    # fml (mailing lists): "Loop Alert: ...", "Loop Back Warning: ...", "WARNING: UNIX FROM Loop",
+    # "fml <x> has detected a loop condition so that", "Duplicated Message-ID"
+    r"loop (?:alert|back warning):",
+    r"unix from loop",
+    r"has detected a loop condition",
+    r"duplicated message-id",
     r"routing loop",
     r"message (?:is )?looping",
     r"malformed (?:or unexpected )?name server reply",
@@ -37,7 +54,21 @@ PHRASES = phrases(
     r"dns (?:error|failure|query failed|lookup failed|problem|timeout)",
     r"temporary (?:dns|name|lookup) (?:error|failure)",
     r"host not found, try again",
+    # Sendmail: "Host name lookup failure"
+    r"host name lookup failure",
+    # Gmail: "DNS Error: DNS type 'mx' lookup of example.org had no relevant answers."
+    r"had no relevant answers",
     r"unable to resolve",
+    # OpenSMTPD: "Temporary failure in MX lookup", "bad DNS lookup error code", "No MX found for domain",
+    # "No MX found for destination", "No valid route to remote MX", "All routes to destination blocked",
+    # "Address family mismatch on destination MXs", "Could not retrieve source address"
+    r"temporary failure in mx lookup",
+    r"bad dns lookup error code",
+    r"no mx found for (?:domain|destination)",
+    r"no valid route to (?:destination|remote mx)",
+    r"all routes to destination blocked",
+    r"address family mismatch on destination mx",
+    r"could not retrieve source address",
 )
 STATUSES = frozenset({
     "4.4.2", "4.4.3", "4.4.4", "4.4.5", "4.4.6", "4.4.8",

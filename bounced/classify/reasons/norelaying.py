@@ -6,7 +6,7 @@ NAME = "norelaying"
 PHRASES = phrases(
     # Postfix: "Relay access denied"; Sendmail: "Relaying denied"; Exchange: "Unable to relay"
     r"relay(?:ing)? (?:access )?(?:denied|disallowed|not (?:allowed|permitted)|prohibited|refused|rejected)",
-    r"relay(?:ing)? (?:for|to) \S+ (?:is )?(?:denied|not (?:allowed|permitted))",
+    r"relay(?:ing)? (?:mail )?(?:for|to) \S+ (?:is )?(?:denied|not (?:allowed|permitted))",
     r"not (?:permitted|allowed|authorized) to relay",
     r"(?:unable|not able) to relay",
     r"(?:cannot|can'?t) relay",
@@ -14,10 +14,18 @@ PHRASES = phrases(
     r"no relaying",
     r"not configured to relay",
     r"relay not (?:allowed|permitted)",
-    r"isn'?t in my list of allowed rcpthosts",
+    r"isn'?t in my list of allowed rcpthosts?",
     # MessageLabs: "you are trying to use me [server-x] as a relay, but I have not been configured to let you"
     r"as a relay, but i have not been configured",
     r"open relay",
+    # Sendmail "... not local host x, not a gateway"; "Insecure mail relay"; "we don't handle mail for x";
+    # "mail server requires authentication when attempting to send to a non-local e-mail address"
+    r"\bnot a gateway\b",
+    r"not local host",
+    r"insecure mail relay",
+    r"we don'?t handle mail for",
+    r"when attempting to send to a non-local e-?mail address",
+    r"\bas a relay\b",
 )
 STATUSES = frozenset({"5.7.64"})
 REPLY_CODES: frozenset[int] = frozenset()

@@ -6,6 +6,13 @@ NAME = "notaccept"
 PHRASES = phrases(
     # RFC 7505 section 3: "556 5.1.10 Recipient address has null MX"; Gmail: "returned Null MX"
     r"null mx",
+    # Sendmail on a null MX: "Name server: .: host not found"; Exim: "an MX or SRV record indicated no SMTP service"
+    r"name server: \.: host not found",
+    r"indicated no smtp service",
+    # OpenSMTPD: "Destination seem to reject all mails"
+    r"seems? to reject all mails?",
+    # Mimecast: "Account inbounds disabled"
+    r"account inbounds disabled",
     r"does not accept (?:e-?)?mail(?! from)",
     r"doesn'?t (?:accept|receive) (?:e-?)?mail",
     r"does not receive (?:e-?)?mail",

@@ -13,6 +13,9 @@ PHRASES = phrases(
     r"duplicate (?:from|to|subject|date|message-id|sender) headers?",
     r"missing (?:required )?(?:date|message-id|from) header",
     r"bare (?:lf|line ?feeds?)",
+    # Gmail: "Messages missing a valid address in From: header, or having no From: header, are not
+    # accepted"; "Messages missing a valid Message-ID header are not accepted"
+    r"missing a valid (?:address in from:? header|message-?id header)",
 )
 STATUSES: frozenset[str] = frozenset()
 REPLY_CODES: frozenset[int] = frozenset()

@@ -6,7 +6,7 @@ NAME = "rejected"
 PHRASES = phrases(
     # Postfix: "Sender address rejected: Domain not found"; Exim: "sender verify failed",
     # "Unroutable sender address"; qmail: "Connected to ... but sender was rejected"
-    r"sender (?:address |e-?mail address |domain )?(?:was |is )?(?:rejected|refused|denied|invalid|not allowed|blacklisted|blocked)",
+    r"sender (?:address |e-?mail address |domain )?(?:was |is |has been )?(?:rejected|refused|denied|invalid|not allowed|blacklisted|blocked)",
     r"rejected sender",
     r"sender verify failed",
     r"unroute?able sender (?:address|domain)",
@@ -26,7 +26,13 @@ PHRASES = phrases(
     r"emetteur invalide",
     r"sender not pre-approved",
     r"can'?t determine purported responsible address",
-    r"batv (?:failed to verify|validation failure)",
+    # BATV and backscatter filters refusing a bounce to an unsigned sender: "Recipient not accepted.
+    # (BATV: no tag)", "The message has been rejected by BATV defense", "No third-party DSNs"
+    r"batv (?:failed to verify|validation failure|defense)",
+    r"\(batv: no tag",
+    r"backscatter protection detected",
+    r"no third-party dsns",
+    r"unsigned dsn for",
     r"is not a registered gateway user",
     # RFC 7505 section 4.2: "550 5.7.27 Sender address has null MX"
     r"sender address has null mx",
@@ -42,6 +48,33 @@ PHRASES = phrases(
     r"administrative prohibition",
     r"you are not allowed to post to this (?:group|mailing list)",
     r"(?:you are )?not a member of this (?:mailing )?list",
+    # Mailman "Post by non-member to a members-only list"; Google Groups "The email address used to send
+    # your message is not subscribed to this group"; fml "NOT MEMBER article from x", "reject spammers:"
+    r"non-member to a members-only list",
+    r"closed mailing list",
+    r"used to send your message is not subscribed to this group",
+    r"not member article from",
+    r"reject spammers:",
+    # Exchange / Office 365: "Email address is on SenderFilterConfig list", "Unknown sender address",
+    # "Access denied, bad outbound sender", "Client blocked from sending from unregistered domains"
+    r"senderfilterconfig",
+    r"unknown sender address",
+    r"bad outbound sender",
+    r"sending from unregistered domains",
+    # Mimecast: "Envelope blocked - User Entry", "Envelope rejected - Block policy for envelope from
+    # address", "Rejected by header-based Blocked Senders - Block policy for Header From"
+    r"envelope blocked [–-] user (?:domain )?entry",
+    r"block policy for (?:envelope|header) from",
+    r"header-based (?:manually )?blocked senders",
+    # Amazon SES "Message rejected: Email address is not verified"; Secumail, Sisimai's table
+    r"email address is not verified",
+    r"denied by secumail valid-address-filter",
+    r"denied \[bouncedeny\]",
+    r"sender is in my black ?list",
+    r"sender is (?:a )?spammer\b",
+    r"the (?:e-?mail|domain) \S+ is (?:black|block)listed",
+    r"from: domain is invalid",
+    r"recursive cname records for",
 )
 STATUSES = frozenset({"5.1.8", "4.1.8", "5.1.7", "4.1.7", "5.7.12", "5.7.27"})
 REPLY_CODES: frozenset[int] = frozenset()

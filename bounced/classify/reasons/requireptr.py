@@ -10,6 +10,7 @@ PHRASES = phrases(
     # Postfix reject_unknown_client_hostname: "Client host rejected: cannot find your hostname"
     r"cannot find your (?:reverse )?hostname",
     r"ip name lookup failed",
+    r"cannot resolve your (?:address|ip|host)",
     r"(?:no|missing|invalid) (?:reverse|rdns|ptr)",
     r"mismatches client ip",
     r"hostname (?:does not|doesn'?t) match",

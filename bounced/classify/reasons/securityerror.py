@@ -19,6 +19,35 @@ PHRASES = phrases(
     r"must issue a starttls command first",
     r"certificate (?:verification|validation) failed",
     r"authentication mechanism is too weak",
+    # Postfix smtp client: "SASL authentication failed; server x said: 535 5.7.8 Error: authentication
+    # failed"; OpenSMTPD: "Could not retrieve credentials"; Gmail 534/535 5.7.9, 5.7.8
+    r"(?:sasl|smtp|error:|5\.7\.8|535) authentication fail(?:ed|ure)",
+    r"authentication failed; server",
+    r"could not retrieve credentials",
+    r"application-specific password required",
+    r"username and password not accepted",
+    r"please log in (?:via|with) your web browser",
+    r"invalid credentials for relay",
+    # MessageLabs "Please turn on SMTP Authentication in your mail client"; Orange "Authentification
+    # requise", "Codes d'authentification invalides"; Exchange "Cannot achieve Exchange Server authentication"
+    r"turn on smtp authentication",
+    r"authentication turned on in your (?:e-?)?mail client",
+    r"authentification requise",
+    r"codes d'authentification invalide",
+    r"cannot achieve exchange server authentication",
+    # Amazon SES: "User x is not authorized to perform ses:SendRawEmail", "Account not subscribed to SES"
+    r"not authorized to perform ses:",
+    r"not subscribed to ses",
+    # TLS demanded: Mimecast "This route requires encryption (TLS)", "... TLS version 1.2 or greater",
+    # "... high-strength ciphers"; Office 365 outbound "starttls-not-supported: destination mail server
+    # must support TLS", DANE/DNSSEC: "tlsa-invalid", "dnssec-invalid", "certificate-host-mismatch",
+    # "certificate-expired"
+    r"route requires (?:encryption|tls|high-strength ciphers)",
+    r"must support tls",
+    r"\b(?:tlsa|dnssec)-invalid\b",
+    r"failed dane validation",
+    r"certificate-(?:host-mismatch|expired)",
+    r"configuration is invalid for this certificate",
 )
 STATUSES = frozenset({"5.7.8", "5.7.9", "5.7.10", "5.7.11", "5.7.14", "5.7.15", "5.7.16", "5.7.0", "5.7.4", "5.7.5"})
 REPLY_CODES = frozenset({530, 535, 538})

@@ -10,7 +10,7 @@ PHRASES = phrases(
     r"content (?:was )?rejected",
     r"junk mail",
     r"unsolicited (?:bulk |commercial )?(?:e-?mail|mail|message)",
-    r"likely unsolicited",
+    r"(?:likely|appears to be) unsolicited",
     r"(?:considered|identified|detected|classified|flagged|marked) as (?:spam|junk|bulk|unsolicited)",
     r"spam ?assassin",
     r"x-spam",
@@ -20,6 +20,19 @@ PHRASES = phrases(
     r"\b(?:uribl|surbl)\b",
     r"mail content denied",
     r"\bphish",
+    # Sisimai's Reason::SpamDetected table: bulk-mail and content classifiers
+    # Cyberoam: "... has identified this email as a bulk email"; "rejected due to classification as bulk mail"
+    r"(?:this (?:e-?mail|message) |classification )as (?:a )?bulk (?:e-?)?mail",
+    r"bulk\.advertising",
+    r"using a mass mailer",
+    r"spamming not allowed",
+    r"recurrent pattern detection",
+    r"rejecting (?:banned|mail) content",
+    r"(?:black|block)listed url in (?:the )?message",
+    r"our system has detected that this message is",
+    # 163.com: "... http://mail.163.com/help/help_spam_16.htm"; Orange: "Mail rejete. Mail rejected. OU_506"
+    r"mail\.163\.com/help/help_spam",
+    r"mail rejete\. mail rejected",
 )
 STATUSES = frozenset({"5.7.512"})
 REPLY_CODES: frozenset[int] = frozenset()

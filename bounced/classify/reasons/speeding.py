@@ -17,6 +17,17 @@ PHRASES = phrases(
     r"unusual rate of unsolicited mail",
     # Gmail: "550 5.4.5 Daily user sending quota exceeded"
     r"sending (?:quota|limit) (?:exceeded|reached)",
+    # Google Workspace: "550 5.4.5 Daily SMTP relay limit exceeded for user", "450 4.2.1 Peak SMTP relay limit exceeded"
+    r"smtp relay limit exceeded",
+    # Exchange Online 5.2.121/5.2.122: "Recipient's per hour message receive limit (from specific sender) exceeded",
+    # "The recipient has exceeded their limit for the number of messages they can receive per hour";
+    # 5.7.508: "Access denied, [192.0.2.1] has exceeded permitted limits within 2001:db8::/48 range"
+    r"per (?:hour|day|minute) message (?:receive|send) limit",
+    r"recipient has exceeded their limit for",
+    r"has exceeded permitted limits within",
+    # "has exceeded the max emails per hour"; Cox: "421 Message threshold exceeded"
+    r"max(?:imum)? (?:number of )?(?:e-?mails|messages) per (?:hour|day|minute)",
+    r"message threshold exceeded",
     r"throttl",
     r"slow down",
     r"too fast",

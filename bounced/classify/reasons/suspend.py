@@ -12,6 +12,17 @@ PHRASES = phrases(
     r"(?:account|mailbox) (?:is )?(?:not|no longer) (?:active|enabled)",
     r"user not active",
     r"currently suspended",
+    r"(?<!ip )(?<!\d\.\d )has been suspended",
+    r"recipient suspend",
+    r"temporarily inactive",
+    r"temporar(?:il)?y locked",
+    # EZweb: "The user(s) account is temporarily limited."
+    r"account is temporarily limited",
+    # qmail (sic): "Mailaddress is administrativley disabled"
+    r"is administrativ\S* disabled",
+    # Exchange Online: "Access denied, banned recipient", "mailbox cannot be accessed"
+    r"banned recipient",
+    r"mailbox cannot be accessed",
     r"(?:closed|disabled) due to (?:extended )?inactivity",
     r"due to (?:extended )?inactivity",
     # Orange / La Poste: "Boite du destinataire archivee. Archived recipient"

@@ -5,12 +5,15 @@ from bounced.classify.reasons import phrases
 NAME = "systemfull"
 PHRASES = phrases(
     # RFC 5321 452 "Insufficient system storage"
-    r"insufficient system storage",
+    # Exchange: "452 4.3.1 Insufficient system resources"
+    r"insufficient system (?:storage|resources)",
     r"(?:mail|file) ?system (?:is )?full",
     r"disk (?:is )?full",
     r"no space left on device",
     r"out of disk space",
     r"insufficient disk space on",
+    # qmail: "Requested action not taken: mailbox unavailable (not enough free space)"
+    r"not enough free space",
 )
 STATUSES = frozenset({"4.3.1", "5.3.1"})
 REPLY_CODES: frozenset[int] = frozenset()

@@ -13,13 +13,55 @@ PHRASES = phrases(
     r"unknown (?:recipient|local[- ]?part|mailbox|e-?mail address|addressee)",
     # Sendmail, Courier, Exim, Exchange, qmail ("Sorry, no mailbox here by that name")
     r"no such (?:user|mailbox|recipient|local user|account|person|e-?mail address)",
-    r"no mailbox (?:here )?by that name",
+    r"no (?:mailbox|account) (?:here )?by that name",
+    r"no mail ?box available for this user",
+    r"no +\S+ in name directory",
     r"unknown or illegal (?:user|alias)",
-    r"(?:user|mailbox|recipient|account|e-?mail address|addressee|(?<!sender )address)"
+    # with the address between: "Mailbox <x> does not exist", "rcpt <x> does not exist",
+    # Postfix: "Recipient address rejected: User x does not exist"
+    r"(?:user|mailbox|recipient|rcpt|account|e-?mail address|addressee|(?<!sender )(?<!from )address)(?: \S+)?"
     r" (?:does not|doesn'?t|did not) exist",
+    # McAfee: "550 <x@example.org>. User not exist"
+    r"(?:user|recipient) not exists?\b",
     r"(?:user|mailbox|recipient|e-?mail account|account) (?:was )?not found",
+    r"(?:user|mailbox|recipient) \S+ was not found",
+    # "<x@example.org> not found" (the recipient in brackets)
+    r"(?<!sender )<[^\s<>]+> not found",
+    # Exchange: "The email account does not exist at the organization this message was sent to"
+    r"does not exist at the organization",
     r"(?:user|mailbox|account|recipient) (?:name )?(?:is )?(?:invalid|not valid)",
-    r"invalid (?:recipient|mailbox|user|e-?mail address|address)\b",
+    r"(?<!sender )(?<!sender's )(?<!ip )(?<!from )(?<!return )address (?:is )?invalid",
+    r"invalid[- ](?:recipient|mailbox|user|e-?mail address|address)\b",
+    # IMail: "Invalid final delivery userid"; vpopmail: "vdeliver: Invalid or unknown virtual user"
+    r"invalid final delivery userid",
+    r"unknown virtual user",
+    r"non[- ]?existent (?:user|recipient|mailbox|account)",
+    r"bad[-_ ]recipient(?! address syntax)",
+    r"can'?t accept user",
+    r"destination addresses were unknown",
+    r"destination server rejected recipients",
+    # Gmail / Google Workspace: "because the address couldn't be found. Check for typos"
+    r"(?<!sender )(?<!ip )address could(?:n'?t| not) be found",
+    r"not an active address",
+    r"not present in (?:the )?directory",
+    r"email name is not found",
+    r"there is no one at this address",
+    r"user missing home directory",
+    r"this spectator does not exist",
+    # McAfee: "User (x@example.org) unknown"
+    r"user \(\S+\) unknown",
+    # qmail patches: badrcptto, badrecipientto, validrcptto lists; "Sorry, your envelope recipient has been denied"
+    r"badrcptto",
+    r"badrecipientto",
+    r"not in my validrcptto",
+    r"envelope recipient has been denied",
+    r"(?<!sender is )not a local address",
+    r"recipient address rejected\. \(in reply to rcpt to command\)",
+    # Exchange Online: "Invalid X.400 address", "Recipient address reserved by RFC 2606",
+    # "Recipient addresses in single label domains not accepted"
+    r"invalid x\.400 address",
+    r"recipient address reserved by rfc ?2606",
+    r"addresses in single label domains not accepted",
     r"not a (?:known|valid) (?:user|recipient|mailbox)",
     r"is not a valid (?:mailbox|user|recipient)",
     r"bad destination mailbox address",
@@ -29,6 +71,7 @@ PHRASES = phrases(
     # "Recipient address rejected: Access denied" (directory-based edge blocking)
     r"requested action not taken: mailbox unavailable",
     r"mailbox (?:is )?unavailable(?! due)",
+    r"mailbox \S+@\S+ (?:is )?unavailable",
     r"recipient address rejected: access denied",
     r"the recipient name is not recognized",
     r"recipient not recognized",
@@ -37,14 +80,19 @@ PHRASES = phrases(
     # Domino: "User x not listed in Domino Directory" (and the Japanese form)
     r"not listed in (?:the )?(?:domino directory|public name & address book)",
     r"domino ディレクトリには見つかりません",
+    r"non répertorié dans l'annuaire domino",
     r"ディレクトリのリストにありません",
     # Verizon MMS gateway: "No valid recipients for this MM"
     r"no valid recipients? for this",
     # Orange / La Poste: "Adresse d au moins un destinataire invalide. Invalid recipient"
     r"destinataire (?:invalide|inconnu)",
+    r"utilisateur inconnu",
+    # Italian, Spanish
+    r"nessun utente simile in questo indirizzo",
+    r"no existe (?:dicha persona|ese usuario)",
     r"recipient no longer (?:exists|valid)",
     r"this address no longer accepts mail",
-    r"address (?:is )?no longer (?:valid|in use)",
+    r"address (?:is )?(?:wrong or )?no longer (?:valid|in use)",
 )
 STATUSES = frozenset({"5.1.1", "4.1.1", "5.1.0", "5.1.3", "5.1.9"})
 REPLY_CODES: frozenset[int] = frozenset()
