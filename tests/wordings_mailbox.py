@@ -44,5 +44,6 @@ ROWS = [
     (None, None, "Name server: .: host not found", F, {}, "notaccept", "hard"),
     ("5.0.0", None, "an MX or SRV record indicated no SMTP service", F, {}, "notaccept", "hard"),
     ("4.0.0", None, "Destination seem to reject all mails", F, {}, "notaccept", "soft"),
+    # qmail: no MX and no A record: the spec's "no usable MX/A"
+    ("5.4.4", None, "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)", F, {}, "hostunknown", "hard"),
 ]
-

@@ -41,5 +41,9 @@ ROWS = [
     # mailererror
     (None, None, "/home/x/bin/filter: /usr/bin/perl5: bad interpreter: No such file or directory (#5.3.0)", F, {}, "mailererror", "soft"),
     ("4.3.0", None, "|/usr/bin/maildrop -d x@example.org: exit 75", D, {}, "mailererror", "none"),
+    # cross-checks: a rate limit is not a full mailbox, a local fault is not a policy or a relay refusal
+    ("5.7.0", 554, "554 5.7.0 Throttling failure: Daily message quota exceeded.", F, {}, "speeding", "soft"),
+    ("5.7.1", 550, "550 5.7.1 Submission quota exceeded", F, {}, "speeding", "soft"),
+    (None, None, "delivery to file forbidden", F, {}, "systemerror", "soft"),
+    ("4.5.0", 451, "451 4.5.0 Unable to relay message back to MTA", F, {}, "systemerror", "soft"),
 ]
-

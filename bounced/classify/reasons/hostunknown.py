@@ -4,6 +4,8 @@ from bounced.classify.reasons import phrases
 
 NAME = "hostunknown"
 PHRASES = phrases(
+    # qmail: "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)": no usable MX or A
+    r"couldn'?t find a mail exchanger or ip address",
     # Postfix: "Host or domain name not found. Name service error for name=... type=A: Host not found"
     r"host or domain name not found",
     r"host (?:name )?not found(?!, try again)",

@@ -8,7 +8,7 @@ PHRASES = phrases(
     r"(?:inbox|mail ?folder|account|mail ?drop) is full",
     r"full mailbox",
     r"over ?quota",
-    r"(?<!sending )(?<!relay )quota (?:exceeded|exceed|full|violation|limit (?:reached|exceeded))",
+    r"(?<!sending )(?<!relay )(?<!message )(?<!submission )quota (?:exceeded|exceed|full|violation|limit (?:reached|exceeded))",
     r"(?:exceeds?|exceeded|exceeding|over|reached)(?: the| his| her| their| its| your)?"
     r" (?:disk |storage |mailbox |mail |e-?mail |user'?s? |account )quota",
     # "Account is exceeding their quota", "User is over the quota", "would be over the allowed quota"

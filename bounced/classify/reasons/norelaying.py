@@ -8,7 +8,7 @@ PHRASES = phrases(
     r"relay(?:ing)? (?:access )?(?:denied|disallowed|not (?:allowed|permitted)|prohibited|refused|rejected)",
     r"relay(?:ing)? (?:mail )?(?:for|to) \S+ (?:is )?(?:denied|not (?:allowed|permitted))",
     r"not (?:permitted|allowed|authorized) to relay",
-    r"(?:unable|not able) to relay",
+    r"(?:unable|not able) to relay(?! message back)",  # amavisd's "unable to relay message back to MTA" is its own fault
     r"(?:cannot|can'?t) relay",
     r"we do not relay",
     r"no relaying",

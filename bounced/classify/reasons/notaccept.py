@@ -20,9 +20,8 @@ PHRASES = phrases(
     r"mail receiving disabled",
     # RFC 3463 X.3.2 with 521: "System not accepting network messages"
     r"not accepting network messages",
-    # Yahoo: "No mx record found for domain=..."; qmail: "Sorry, I couldn't find a mail exchanger or IP address"
+    # Yahoo: "No mx record found for domain=..."
     r"no mx record found for domain",
-    r"couldn'?t find a mail exchanger or ip address",
 )
 STATUSES = frozenset({"5.1.10", "4.1.10"})
 REPLY_CODES = frozenset({521, 556})

@@ -14,7 +14,7 @@ PHRASES = phrases(
     r"organi[sz]ational settings",
     r"blocked because its content presents a potential",
     r"(?:an )?illegal attachment",
-    r"(?:attachment|file|extension)s? (?:type )?(?:is |are )?(?:not allowed|not permitted|blocked|prohibited|forbidden|banned)",
+    r"(?<!delivery to )(?:attachment|file|extension)s? (?:type )?(?:is |are )?(?:not allowed|not permitted|blocked|prohibited|forbidden|banned)",
     r"(?:prohibited|forbidden|banned|blocked) (?:attachment|file|extension)",
     r"we do not accept messages containing",
     r"message rejected due to content restrictions",

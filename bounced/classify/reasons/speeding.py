@@ -4,6 +4,8 @@ from bounced.classify.reasons import phrases
 
 NAME = "speeding"
 PHRASES = phrases(
+    # Exchange Online: "550 5.7.1 Submission quota exceeded" (the sender's own sending limit)
+    r"submission quota exceeded",
     r"rate[ -]?limit(?:ed|ing)?\b",
     # Gmail: "The user you are trying to contact is receiving mail at a rate that prevents additional
     # messages from being delivered"; "... receiving mail too quickly"

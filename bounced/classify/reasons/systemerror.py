@@ -4,6 +4,8 @@ from bounced.classify.reasons import phrases
 
 NAME = "systemerror"
 PHRASES = phrases(
+    # amavisd-new could not hand the checked message back to its MTA
+    r"unable to relay message back to",
     r"internal (?:server |system )?error",
     r"temporary server error",
     # Google: "451 4.3.0 Temporary System Problem.  Try again later"; "454 4.7.0 Cannot authenticate due to temporary system problem"
