@@ -281,4 +281,57 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "real/dovecot-sieve-12.eml": _unknown(),
     # a read receipt (Thunderbird's MDN, displayed): the message reached its reader
     "not-bounce/mdn-01.eml": {"kind": "delivered", "message_id": "<news42@sender.example.com>", "recipients": [_r("dana@example.org", "delivered", None, None, "delivered", "none")]},
+    # Courier 1.0.16: Status is a bare 5.0.0 or 4.0.0; the reply is in Diagnostic-Code and in a transcript
+    "real/courier-01.eml": _bounce("<courier-gone.1796161236@bounce.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard")),
+    "real/courier-02.eml": _bounce("<courier-full.1796161237@bounce.example.com>", _r("full@sink.example", "failed", "5.2.2", 552, "mailboxfull", "soft")),
+    "real/courier-03.eml": _bounce("<courier-spam.1796161238@bounce.example.com>", _r("spam@sink.example", "failed", "5.7.1", 554, "spamdetected", "soft")),
+    "real/courier-04.eml": _bounce("<courier-big.1796161238@bounce.example.com>", _r("big@sink.example", "failed", "5.3.4", 552, "mesgtoobig", "soft")),
+    "real/courier-05.eml": _bounce("<courier-blocked.1796161239@bounce.example.com>", _r("blocked@sink.example", "failed", "5.7.1", 550, "blocked", "soft")),
+    "real/courier-06.eml": _bounce("<courier-policy.1796161239@bounce.example.com>", _r("policy@sink.example", "failed", "5.7.26", 550, "authfailure", "soft")),
+    "real/courier-07.eml": _bounce("<courier-disabled.1796161240@bounce.example.com>", _r("disabled@sink.example", "failed", "5.2.1", 550, "suspend", "soft")),
+    # Courier's own local delivery: "550 User <nosuchuser> unknown"
+    "real/courier-08.eml": _bounce("<courier-localunknown.1796161241@bounce.example.com>", _r("nosuchuser@mx.sender.example.com", "failed", "5.0.0", 550, "userunknown", "hard")),
+    "real/courier-09.eml": _bounce("<courier-multi.1796161242@bounce.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard"), _r("full@sink.example", "failed", "5.2.2", 552, "mailboxfull", "soft")),
+    # delay warnings name the reason only in the transcript of the text part
+    "real/courier-10.eml": {"kind": "delay", "message_id": "<courier-fullsoft.1796161237@bounce.example.com>", "recipients": [_r("fullsoft@sink.example", "delayed", "4.2.2", 452, "mailboxfull", "none")]},
+    "real/courier-11.eml": {"kind": "delay", "message_id": "<courier-closed.1796161241@bounce.example.com>", "recipients": [_r("user@closed.example", "delayed", "4.0.0", None, "networkerror", "none")]},
+    "real/courier-13.eml": _bounce("<courier-fullsoft.1796161237@bounce.example.com>", _r("fullsoft@sink.example", "failed", "4.2.2", 452, "mailboxfull", "soft")),
+    # every connection failed until the queue time ran out; the last attempt said "Network is down"
+    "real/courier-14.eml": _bounce("<courier-closed.1796161241@bounce.example.com>", _r("user@closed.example", "failed", "5.0.0", None, "expired", "soft")),
+    "real/courier-15.eml": _bounce("<courier-multimixed.1796161242@bounce.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard"), _r("fullsoft@sink.example", "failed", "4.2.2", 452, "mailboxfull", "soft")),
+    # DragonFly Mail Agent 0.13: plain text, X-Original-To names the recipient, the original's headers follow
+    "real/dma-01.eml": _bounce("<dma-test-gone@bounce.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard")),
+    "real/dma-02.eml": _bounce("<dma-test-full@bounce.example.com>", _r("full@sink.example", "failed", "5.2.2", 552, "mailboxfull", "soft")),
+    "real/dma-03.eml": _bounce("<dma-test-spam@bounce.example.com>", _r("spam@sink.example", "failed", "5.7.1", 554, "spamdetected", "soft")),
+    "real/dma-04.eml": _bounce("<dma-test-big@bounce.example.com>", _r("big@sink.example", "failed", "5.3.4", 552, "mesgtoobig", "soft")),
+    "real/dma-05.eml": _bounce("<dma-test-blocked@bounce.example.com>", _r("blocked@sink.example", "failed", "5.7.1", 550, "blocked", "soft")),
+    "real/dma-06.eml": _bounce("<dma-test-disabled@bounce.example.com>", _r("disabled@sink.example", "failed", "5.2.1", 550, "suspend", "soft")),
+    "real/dma-07.eml": _bounce("<dma-test-two@bounce.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard")),
+    "real/dma-10.eml": _bounce("<dma-test-fullbounce@bounce.example.com>", _r("spam@sink.example", "failed", "5.7.1", 554, "spamdetected", "soft")),
+    # "Could not deliver for the last 432000 seconds. Giving up.": the reply is not kept
+    "real/dma-11.eml": _bounce("<dma-test-fullsoft@bounce.example.com>", _r("fullsoft@sink.example", "failed", None, None, "expired", "soft")),
+    "real/dma-12.eml": _bounce("<dma-test-refused@bounce.example.com>", _r("refused@sink.example", "failed", None, None, "expired", "soft")),
+    # Sendmail 8.17.1.9, Debian's defaults (headers of the original only)
+    "real/sendmail-01.eml": _bounce("<test-gone.debian@bounce.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard")),
+    "real/sendmail-02.eml": _bounce("<test-full.debian@bounce.example.com>", _r("full@sink.example", "failed", "5.2.2", 552, "mailboxfull", "soft")),
+    "real/sendmail-03.eml": _bounce("<test-spam.debian@bounce.example.com>", _r("spam@sink.example", "failed", "5.7.1", 554, "spamdetected", "soft")),
+    "real/sendmail-04.eml": _bounce("<test-big.debian@bounce.example.com>", _r("big@sink.example", "failed", "5.3.4", 552, "mesgtoobig", "soft")),
+    "real/sendmail-05.eml": _bounce("<test-blocked.debian@bounce.example.com>", _r("blocked@sink.example", "failed", "5.7.1", 550, "blocked", "soft")),
+    "real/sendmail-06.eml": _bounce("<test-policy.debian@bounce.example.com>", _r("policy@sink.example", "failed", "5.7.26", 550, "authfailure", "soft")),
+    "real/sendmail-07.eml": _bounce("<test-disabled.debian@bounce.example.com>", _r("disabled@sink.example", "failed", "5.2.1", 550, "suspend", "soft")),
+    # Sendmail's own local delivery: X-Unix; 550 5.1.1 User unknown
+    "real/sendmail-08.eml": _bounce("<test-localunknown.debian@bounce.example.com>", _r("nosuchuser@mx.sender.example.com", "failed", "5.1.1", 550, "userunknown", "hard")),
+    "real/sendmail-09.eml": _bounce("<test-multi.debian@bounce.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard"), _r("full@sink.example", "failed", "5.2.2", 552, "mailboxfull", "soft")),
+    "real/sendmail-10.eml": _bounce("<test-mixed.debian@bounce.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard")),
+    # NOTIFY=SUCCESS to a non-DSN mailer: relayed
+    "real/sendmail-11.eml": {"kind": "delivered", "message_id": "<test-fine-notify-success.debian@bounce.example.com>", "recipients": [_r("fine@sink.example", "relayed", "2.0.0", 250, "delivered", "none")]},
+    # RET=HDRS, ENVID and ORCPT
+    "real/sendmail-12.eml": _bounce("<test-gone-dsn-params.debian@bounce.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard")),
+    # upstream defaults: the whole original as message/rfc822
+    "real/sendmail-13.eml": _bounce("<test-gone.fullbody@bounce.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard")),
+    # connection refused: a warning (4.4.1), then the give-up (4.4.7, sendmail-24)
+    "real/sendmail-18.eml": {"kind": "delay", "message_id": "<test-deadport.debian@bounce.example.com>", "recipients": [_r("someone@dead.example", "delayed", "4.4.1", None, "networkerror", "none")]},
+    "real/sendmail-20.eml": {"kind": "delay", "message_id": "<test-fullsoft.debian@bounce.example.com>", "recipients": [_r("fullsoft@sink.example", "delayed", "4.2.2", 452, "mailboxfull", "none")]},
+    "real/sendmail-24.eml": _bounce("<test-deadport.debian@bounce.example.com>", _r("someone@dead.example", "failed", "4.4.7", None, "expired", "soft")),
+    "real/sendmail-26.eml": _bounce("<test-fullsoft.debian@bounce.example.com>", _r("fullsoft@sink.example", "failed", "4.2.2", 452, "mailboxfull", "soft")),
 }

@@ -48,7 +48,8 @@ def classify(finding: Finding) -> tuple[str, BounceType, str]:
        mailbox status, is a per-recipient filter (filtered: the address was accepted at RCPT, as
        Japanese carriers and Sendmail report it); a domain that cannot be found with a 4.x.x code is a
        transient DNS failure (networkerror); a connection that timed out or was refused is networkerror
-       while the MTA still retries and expired once a failed report with a 4.x.x code says it gave up; a greeting refused as
+       while the MTA still retries and expired once a failed report with a 4.x.x code (or a bare
+       5.0.0) says it gave up; a greeting refused as
        "service not available" is blocked;
     7. any other status code a reason claims;
     8. weak wordings (a bare sysexits exit status), then the SMTP command that was refused: the
@@ -119,7 +120,7 @@ def _reading(said: str, f: Finding, text: str, code: str, command: str | None) -
         return "filtered"
     if said == "hostunknown" and code[:1] == "4":
         return "networkerror"
-    if said == "networkerror" and f.action is Action.FAILED and code[:1] != "5" and _NO_ANSWER.search(text):
+    if said == "networkerror" and f.action is Action.FAILED and (code[:1] != "5" or code == "5.0.0") and _NO_ANSWER.search(text):
         return "expired"  # gave up on a host that never answered or refused every connection
     if said == "systemerror" and command == "CONNECT":
         return "blocked"  # "421 Service not available" to the greeting: this client is refused

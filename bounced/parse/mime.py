@@ -259,7 +259,7 @@ _RETURNED_MARKERS = re.compile(
     r"-+ ?Transcript of session follows|"
     r"-+ ?The header of the original message|"
     r"Original message follows|"
-    r"The original message was received|"
+    r"Message headers follow|"  # the DragonFly Mail Agent, which returns the headers only
     r"\|+ ?Headers of the original message|"
     r"Content-Type: (?:message/rfc822|text/rfc822-headers)"
     r")",

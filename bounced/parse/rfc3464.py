@@ -163,19 +163,23 @@ def prefer_status(field: str | None, diagnostic: str) -> str | None:
 
 
 def reply_code_in(diagnostic: str) -> int | None:
-    """The SMTP reply code of a diagnostic: at its start, or after the server's "said:"."""
+    """The SMTP reply code of a diagnostic: at its start, after the server's "said:", or after a
+    transcript's "<<< " (Courier quotes the dialogue: ">>> RCPT TO:<x> <<< 452 4.2.2 ...")."""
     if not diagnostic:
         return None
     code = find_reply_code(diagnostic[:40])
     if code is None:
         match = _SAID.search(diagnostic)
         code = find_reply_code(diagnostic[match.end():match.end() + 40]) if match else None
+    if code is None and (reply := diagnostic.rfind("<<< ")) >= 0:
+        code = find_reply_code(diagnostic[reply + 4:reply + 44])
     return code
 
 
 _EXPIRED = re.compile(r"envelope expired\b", re.I)  # OpenSMTPD: the envelope left the queue
 _DIAGNOSTIC_TYPE = re.compile(r"^\s*[\w.-]{1,40}\s*;")  # "smtp;", "X-Unix;", "X-Outbound-Mail-Relay;"
 _SAID = re.compile(r"\b(?:said|returned|replied|responded|response|error)\s*:?\s*['\"(\[]?", re.I)
+_EMPTY_REASON = re.compile(r"^\(reason:\s*\)")
 _RETURNED_START = re.compile(r"^(?:Return-Path|Received|Message-I[dD]|DKIM-Signature):", re.M)
 
 
@@ -191,8 +195,8 @@ def text_about(text: str, address: str) -> str:
             end = text.find("\n\n", index)
             end = len(text) if end < 0 else end
             said = text[index + len(address): min(end, index + 1000)]
-            said = said.lstrip(">\"' \t:.-)")
-            return " ".join(said.split())
+            said = " ".join(said.lstrip(">\"' \t:.-)").split())
+            return _EMPTY_REASON.sub("", said).lstrip()  # Sendmail's "(reason: )" says nothing
         index = lower.find(address.lower(), line_end)
     return ""
 

@@ -3,8 +3,9 @@
 from bounced.classify.reasons import phrases
 
 NAME = "networkerror"
-# A host that did not answer or refused the connection. In a failed report with a 4.x.x code the
-# sending MTA retried until it gave up on it, so the classifier reads these as expired there
+# A host that did not answer, refused the connection or could not be reached. In a failed report
+# with a 4.x.x code (or a bare 5.0.0, as Courier and Exim give up) the sending MTA retried until it
+# gave up on it, so the classifier reads these as expired there
 # (RFC 3463 X.4.1 "no answer from host"; Postfix's "connect to ...: Connection refused" at the end
 # of its queue lifetime).
 NO_ANSWER = phrases(
@@ -18,13 +19,14 @@ NO_ANSWER = phrases(
     r"did not accept our requests to connect",
     # Google: "451 4.4.2 Timeout - closing connection."
     r"timeout - closing connection",
+    # the connection could not even be tried: Courier's last attempt "Network is down"
+    r"no route to host",
+    r"(?:network|host) (?:is )?(?:unreachable|down)",
 )
 PHRASES = phrases(
     *NO_ANSWER.alternatives,
     r"(?:connection|connect) (?:reset|lost|closed|failed)",
     r"(?:lost|dropped) connection",
-    r"no route to host",
-    r"(?:network|host) (?:is )?unreachable",
     r"(?:could not|couldn'?t|unable to|wasn'?t able to) (?:connect|establish an smtp connection)",
     r"too many hops",
     r"\bloop detected",

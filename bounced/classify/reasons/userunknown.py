@@ -10,6 +10,8 @@ PHRASES = phrases(
     # OpenBSD's mail.local, the local delivery agent of OpenSMTPD: "mail.local: unknown name: ghost"
     r"mail\.local: unknown name",
     r"(?:user|recipient|mailbox|addressee|(?<!sender )address) (?:is )?(?:unknown|not known)",
+    # Courier: "550 User <nosuchuser> unknown"; "User (x) unknown"
+    r"(?:user|recipient|mailbox) [<(][^\s<>()]+[>)] (?:is )?unknown",
     r"unknown (?:recipient|local[- ]?part|mailbox|e-?mail address|addressee)",
     # Sendmail, Courier, Exim, Exchange, qmail ("Sorry, no mailbox here by that name")
     r"no such (?:user|mailbox|recipient|local user|account|person|e-?mail address)",
