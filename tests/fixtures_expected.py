@@ -334,4 +334,16 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "real/sendmail-20.eml": {"kind": "delay", "message_id": "<test-fullsoft.debian@bounce.example.com>", "recipients": [_r("fullsoft@sink.example", "delayed", "4.2.2", 452, "mailboxfull", "none")]},
     "real/sendmail-24.eml": _bounce("<test-deadport.debian@bounce.example.com>", _r("someone@dead.example", "failed", "4.4.7", None, "expired", "soft")),
     "real/sendmail-26.eml": _bounce("<test-fullsoft.debian@bounce.example.com>", _r("fullsoft@sink.example", "failed", "4.2.2", 452, "mailboxfull", "soft")),
+    # chasquid 1.11: message/global-delivery-status (RFC 6533) with utf-8 address types, a bare
+    # 5.0.0 or 4.0.0 status, and its own prefixes before the reply ("MAIL+RCPT 550 ...")
+    "real/chasquid-01.eml": _bounce("<gone.1796162311901771507@bounce.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard")),
+    "real/chasquid-03.eml": _bounce("<spam.1796162312691841552@bounce.example.com>", _r("spam@sink.example", "failed", "5.7.1", 554, "spamdetected", "soft")),
+    "real/chasquid-05.eml": _bounce("<blocked.1796162313524709330@bounce.example.com>", _r("blocked@sink.example", "failed", "5.7.1", 550, "blocked", "soft")),
+    "real/chasquid-07.eml": _bounce("<two-failing.1796162314427996881@bounce.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard"), _r("disabled@sink.example", "failed", "5.2.1", 550, "suspend", "soft")),
+    # "failed repeatedly and timed out, last error: all MXs returned transient failures (last: 452 4.2.2 ...)"
+    "real/chasquid-09.eml": _bounce("<fullsoft.1796162318650847785@bounce.example.com>", _r("fullsoft@sink.example", "failed", "4.2.2", 452, "mailboxfull", "soft")),
+    # "Could not dial: dial tcp ...: connect: connection refused" until it gave up
+    "real/chasquid-10.eml": _bounce("<refused.1796162319053537568@bounce.example.com>", _r("user@refused.example", "failed", "4.0.0", None, "expired", "soft")),
+    # delivered to a local mailbox: LF line endings
+    "real/chasquid-12.eml": _bounce("<local-gone.1796162327575903346@bounce.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard")),
 }
