@@ -346,4 +346,19 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "real/chasquid-10.eml": _bounce("<refused.1796162319053537568@bounce.example.com>", _r("user@refused.example", "failed", "4.0.0", None, "expired", "soft")),
     # delivered to a local mailbox: LF line endings
     "real/chasquid-12.eml": _bounce("<local-gone.1796162327575903346@bounce.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard")),
+    # Postfix 3.7 delivering through Dovecot 2.3.19's LMTP and LDA (quota plugin)
+    "real/postfix-dovecot-01.eml": _bounce("<lmtp-unknown.1796162277@sender.example.com>", _r("ghost@mail.example", "failed", "5.1.1", 550, "userunknown", "hard")),
+    "real/postfix-dovecot-02.eml": _bounce("<lmtp-quota-data.1796162278@sender.example.com>", _r("bob@mail.example", "failed", "5.2.2", 552, "mailboxfull", "soft")),
+    "real/postfix-dovecot-05.eml": _bounce("<lmtp-multi.1796162278@sender.example.com>", _r("ghost@mail.example", "failed", "5.1.1", 550, "userunknown", "hard"), _r("bob@mail.example", "failed", "5.2.2", 552, "mailboxfull", "soft")),
+    "real/postfix-dovecot-07.eml": _bounce("<lmtp-quota-rcpt.1796162283@sender.example.com>", _r("bob@mail.example", "failed", "5.2.2", 552, "mailboxfull", "soft")),
+    # dovecot-lda -e exits 77 ("permission denied. Command output: Quota exceeded ..."): Postfix says 5.7.0, the words say full
+    "real/postfix-dovecot-09.eml": _bounce("<lda-quota.1796162291@sender.example.com>", _r("bob@mail.example", "failed", "5.7.0", None, "mailboxfull", "soft")),
+    "real/postfix-dovecot-10.eml": _bounce("<lda-unknown.1796162291@sender.example.com>", _r("ghost@mail.example", "failed", "5.1.1", None, "userunknown", "hard")),
+    # temporary quota failures: the warnings, then the give-ups with their 4.x.x kept
+    "real/postfix-dovecot-15.eml": {"kind": "delay", "message_id": "<lmtp-quota-tempfail-rcpt.1796162306@sender.example.com>", "recipients": [_r("bob@mail.example", "delayed", "4.2.2", 452, "mailboxfull", "none")]},
+    "real/postfix-dovecot-16.eml": {"kind": "delay", "message_id": "<lda-quota-tempfail.1796162306@sender.example.com>", "recipients": [_r("carol@mail.example", "delayed", "4.3.0", None, "mailboxfull", "none")]},
+    # Dovecot's LMTP listener down: connection refused until Postfix gave up
+    "real/postfix-dovecot-17.eml": _bounce("<lmtp-down.1796162306@sender.example.com>", _r("dave@mail.example", "failed", "4.4.1", None, "expired", "soft")),
+    "real/postfix-dovecot-18.eml": _bounce("<lmtp-quota-tempfail-rcpt.1796162306@sender.example.com>", _r("bob@mail.example", "failed", "4.2.2", 452, "mailboxfull", "soft")),
+    "real/postfix-dovecot-19.eml": _bounce("<lda-quota-tempfail.1796162306@sender.example.com>", _r("carol@mail.example", "failed", "4.3.0", None, "mailboxfull", "soft")),
 }
