@@ -361,4 +361,17 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "real/postfix-dovecot-17.eml": _bounce("<lmtp-down.1796162306@sender.example.com>", _r("dave@mail.example", "failed", "4.4.1", None, "expired", "soft")),
     "real/postfix-dovecot-18.eml": _bounce("<lmtp-quota-tempfail-rcpt.1796162306@sender.example.com>", _r("bob@mail.example", "failed", "4.2.2", 452, "mailboxfull", "soft")),
     "real/postfix-dovecot-19.eml": _bounce("<lda-quota-tempfail.1796162306@sender.example.com>", _r("carol@mail.example", "failed", "4.3.0", None, "mailboxfull", "soft")),
+    # Haraka 3.3.4 (outbound): multipart/report with the original's headers only
+    "real/haraka-01.eml": _bounce("<179616239241.4128.1275580458785135687.gone@sender.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard")),
+    # a 452 retried until "Too many failures": Haraka rewrites the status to 5.2.2
+    "real/haraka-03.eml": _bounce("<179616239344.4128.15430292528416195840.fullsoft@sender.example.com>", _r("fullsoft@sink.example", "failed", "5.2.2", 452, "mailboxfull", "soft")),
+    "real/haraka-04.eml": _bounce("<179616240447.4128.1360901420237598134.spam@sender.example.com>", _r("spam@sink.example", "failed", "5.7.1", 554, "spamdetected", "soft")),
+    "real/haraka-08.eml": _bounce("<179616242154.4128.16740470821608395820.two-failing@sender.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard"), _r("disabled@sink.example", "failed", "5.2.1", 550, "suspend", "soft")),
+    # a message split by outcome: the failed part says only "Some recipients failed"
+    "real/haraka-09.eml": _bounce("<179616242208.4128.17504670362837888959.mixed-ok-and-fail@sender.example.com>", _r("gone@sink.example", "failed", None, None, "onhold", "soft")),
+    # every MX refused until Haraka gave up: its "Status: 5.1.2 (550 Tried all MXs ...)" is no server's code
+    "real/haraka-12.eml": _bounce("<179616243479.4128.11454146809887482582.refused@sender.example.com>", _r("user@refused.example", "failed", None, None, "expired", "soft")),
+    # with Haraka's HTML template, and with no template at all (no From, To or Subject)
+    "real/haraka-13.eml": _bounce("<179616245039.4527.10454999886566186934.gone@sender.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard")),
+    "real/haraka-16.eml": _bounce("<179616245747.4634.9871799916632918940.gone@sender.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard")),
 }

@@ -128,6 +128,8 @@ def _finding(block: dict[str, str], text: str) -> Finding | None:
     if not diagnostic and text:
         diagnostic = text_about(text, address)
     field = find_status(block.get("status", ""))
+    if _ALL_MXS_FAILED.search(block.get("status", "")):
+        field = None  # Haraka's "5.1.2 (550 Tried all MXs example.org)": no server said it, every MX failed
     status = prefer_status(field, diagnostic)
     action = _action(block.get("action", ""), field)
     if action is Action.DELAYED and _EXPIRED.match(diagnostic):
@@ -176,6 +178,7 @@ def reply_code_in(diagnostic: str) -> int | None:
     return code
 
 
+_ALL_MXS_FAILED = re.compile(r"\(\s*\d{3} tried all mxs\b", re.I)
 _EXPIRED = re.compile(r"envelope expired\b", re.I)  # OpenSMTPD: the envelope left the queue
 _DIAGNOSTIC_TYPE = re.compile(r"^\s*[\w.-]{1,40}\s*;")  # "smtp;", "X-Unix;", "X-Outbound-Mail-Relay;"
 _SAID = re.compile(r"\b(?:said|returned|replied|responded|response|error)\s*:?\s*['\"(\[]?", re.I)

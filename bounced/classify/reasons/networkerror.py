@@ -19,6 +19,8 @@ NO_ANSWER = phrases(
     r"did not accept our requests to connect",
     # Google: "451 4.4.2 Timeout - closing connection."
     r"timeout - closing connection",
+    # Haraka, after its retries: "Error: Too many failures (Tried all MXs)"
+    r"tried all mxs",
     # the connection could not even be tried: Courier's last attempt "Network is down"
     r"no route to host",
     r"(?:network|host) (?:is )?(?:unreachable|down)",
