@@ -82,8 +82,10 @@ def _said(text: str, present: set[str] | None = None) -> str | None:
     if not text:
         return None
     present = NEEDLES.present(text) if present is None else present
+    hopeful = NEEDLES.hopeful(present)  # most reasons' literals are not in the text: skip them at once
     for name in TEXT_ORDER:
-        if MODULES[name].PHRASES.search(text, present):
+        phrases = MODULES[name].PHRASES
+        if phrases in hopeful and phrases.search(text, present):
             return name
     return None
 

@@ -37,7 +37,7 @@ class Phrases:
         ]
         self._needles = tuple(dict.fromkeys(x for n, _ in self._wordings if n is not None for x in n))
         self._always = any(n is None for n, _ in self._wordings)  # a wording that must be tried on every text
-        NEEDLES.add(self._needles)
+        NEEDLES.add(self._needles, self)
 
     def search(self, text: str, present: frozenset[str] | set[str] | None = None) -> bool:
         """Whether ``text`` holds one of the wordings; ``present``, where given, is NEEDLES.present(text)."""
@@ -71,12 +71,24 @@ class Needles:
 
     def __init__(self) -> None:
         self._by_start: dict[str, list[str]] = {}
+        self._owners: dict[str, set[Phrases]] = {}  # literal -> the phrases whose wordings need it
+        self._always: set[Phrases] = set()  # phrases with a wording that has no literal to look for
 
-    def add(self, needles: tuple[str, ...]) -> None:
+    def add(self, needles: tuple[str, ...], owner: Phrases) -> None:
         for needle in needles:
             starting = self._by_start.setdefault(needle[:3], [])
             if needle not in starting:
                 starting.append(needle)
+            self._owners.setdefault(needle, set()).add(owner)
+        if owner._always:
+            self._always.add(owner)
+
+    def hopeful(self, present: set[str]) -> set[Phrases]:
+        """The phrases that may match a text holding ``present``: the others cannot."""
+        found = set(self._always)
+        for needle in present:
+            found |= self._owners[needle]
+        return found
 
     def present(self, text: str) -> set[str]:
         found: set[str] = set()
