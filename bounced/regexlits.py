@@ -24,9 +24,7 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
     """Strings one of which every match of ``pattern`` contains (as written: lower-case them for
     a case-insensitive pattern), or None when no such set of 3 characters or more can be told."""
     ASKED.add(pattern)
-    if pattern in KNOWN:
-        return KNOWN[pattern]
-    return _required(_parser.parse(pattern))
+    return KNOWN[pattern] if pattern in KNOWN else computed(pattern)
 
 
 def literals_of(alternatives: tuple[str, ...]) -> list[tuple[str, ...] | None]:
@@ -80,4 +78,3 @@ def _required(items: Any) -> tuple[str, ...] | None:
         return (longest,)
     sets = [s for s in sets if all(len(x) >= 3 for x in s)]
     return min(sets, key=len) if sets else None
-
