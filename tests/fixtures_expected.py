@@ -197,7 +197,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     # 452 at RCPT until Exim's retry rule gave up: the last reply's 4.2.2 over Exim's 5.0.0, still a full mailbox
     "real/exim-03.eml": _bounce("<test-03-fullsoft@sender.example.com>", _r("fullsoft@sink.example", "failed", "4.2.2", 452, "mailboxfull", "soft")),
     "real/exim-04.eml": _bounce("<test-04-spam@sender.example.com>", _r("spam@sink.example", "failed", "5.7.1", 554, "spamdetected", "soft")),
-    "real/exim-05.eml": _bounce("<test-05-big@sender.example.com>", _r("big@sink.example", "failed", "5.3.4", 552, "mesgtoobig", "soft")),
+    "real/exim-05.eml": _bounce("<test-05-big@sender.example.com>", _r("big@sink.example", "failed", "5.3.4", 552, "emailtoolarge", "soft")),
     "real/exim-06.eml": _bounce("<test-06-blocked@sender.example.com>", _r("blocked@sink.example", "failed", "5.7.1", 550, "blocked", "soft")),
     # 550 5.7.26 DMARC: authfailure (spec/reasons.md lists 5.7.26 there)
     "real/exim-07.eml": _bounce("<test-07-policy@sender.example.com>", _r("policy@sink.example", "failed", "5.7.26", 550, "authfailure", "soft")),
@@ -221,7 +221,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "real/opensmtpd-02.eml": _bounce("<scn-full.20261201212444@bounce.example.com>", _r("full@sink.example", "failed", "5.2.2", 552, "mailboxfull", "soft")),
     "real/opensmtpd-03.eml": {"kind": "delay", "message_id": "<scn-fullsoft.20261201212444@bounce.example.com>", "recipients": [_r("fullsoft@sink.example", "delayed", "4.2.2", 452, "mailboxfull", "none")]},
     "real/opensmtpd-04.eml": _bounce("<scn-spam.20261201212444@bounce.example.com>", _r("spam@sink.example", "failed", "5.7.1", 554, "spamdetected", "soft")),
-    "real/opensmtpd-05.eml": _bounce("<scn-big.20261201212444@bounce.example.com>", _r("big@sink.example", "failed", "5.3.4", 552, "mesgtoobig", "soft")),
+    "real/opensmtpd-05.eml": _bounce("<scn-big.20261201212444@bounce.example.com>", _r("big@sink.example", "failed", "5.3.4", 552, "emailtoolarge", "soft")),
     "real/opensmtpd-06.eml": _bounce("<scn-blocked.20261201212444@bounce.example.com>", _r("blocked@sink.example", "failed", "5.7.1", 550, "blocked", "soft")),
     "real/opensmtpd-07.eml": _bounce("<scn-policy.20261201212444@bounce.example.com>", _r("policy@sink.example", "failed", "5.7.26", 550, "authfailure", "soft")),
     "real/opensmtpd-08.eml": _bounce("<scn-disabled.20261201212444@bounce.example.com>", _r("disabled@sink.example", "failed", "5.2.1", 550, "suspend", "soft")),
@@ -239,7 +239,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "real/postfix-02.eml": _bounce("<gone.1796160228@sender.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard")),
     "real/postfix-03.eml": _bounce("<full.1796160228@sender.example.com>", _r("full@sink.example", "failed", "5.2.2", 552, "mailboxfull", "soft")),
     "real/postfix-05.eml": _bounce("<spam.1796160229@sender.example.com>", _r("spam@sink.example", "failed", "5.7.1", 554, "spamdetected", "soft")),
-    "real/postfix-07.eml": _bounce("<big.1796160229@sender.example.com>", _r("big@sink.example", "failed", "5.3.4", 552, "mesgtoobig", "soft")),
+    "real/postfix-07.eml": _bounce("<big.1796160229@sender.example.com>", _r("big@sink.example", "failed", "5.3.4", 552, "emailtoolarge", "soft")),
     "real/postfix-09.eml": _bounce("<blocked.1796160229@sender.example.com>", _r("blocked@sink.example", "failed", "5.7.1", 550, "blocked", "soft")),
     "real/postfix-11.eml": _bounce("<policy.1796160229@sender.example.com>", _r("policy@sink.example", "failed", "5.7.26", 550, "authfailure", "soft")),
     "real/postfix-13.eml": _bounce("<disabled.1796160230@sender.example.com>", _r("disabled@sink.example", "failed", "5.2.1", 550, "suspend", "soft")),
@@ -253,7 +253,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "real/postfix-24.eml": _bounce("<local-unknown.1796160233@sender.example.com>", _r("nosuchuser@localusers.example.com", "failed", "5.1.1", None, "userunknown", "hard")),
     "real/postfix-26.eml": _bounce("<virtual-alias-unknown.1796160233@sender.example.com>", _r("nosuchalias@aliases.example", "failed", "5.1.1", None, "userunknown", "hard")),
     # Postfix itself refused the size (message_size_limit)
-    "real/postfix-30.eml": _bounce("<too-big.1796160234@sender.example.com>", _r("fine@sink.example", "failed", "5.3.4", None, "mesgtoobig", "soft")),
+    "real/postfix-30.eml": _bounce("<too-big.1796160234@sender.example.com>", _r("fine@sink.example", "failed", "5.3.4", None, "emailtoolarge", "soft")),
     # positive DSNs (NOTIFY=SUCCESS): relayed, delivered, expanded
     "real/postfix-32.eml": {"kind": "delivered", "message_id": "<success-sendmail.1796160234@sender.example.com>", "recipients": [_r("fine@sink.example", "relayed", "2.0.0", 250, "delivered", "none")]},
     # 421 4.7.0 to RCPT: a delay warning, then the give-up (postfix-48)
@@ -285,7 +285,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "real/courier-01.eml": _bounce("<courier-gone.1796161236@bounce.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard")),
     "real/courier-02.eml": _bounce("<courier-full.1796161237@bounce.example.com>", _r("full@sink.example", "failed", "5.2.2", 552, "mailboxfull", "soft")),
     "real/courier-03.eml": _bounce("<courier-spam.1796161238@bounce.example.com>", _r("spam@sink.example", "failed", "5.7.1", 554, "spamdetected", "soft")),
-    "real/courier-04.eml": _bounce("<courier-big.1796161238@bounce.example.com>", _r("big@sink.example", "failed", "5.3.4", 552, "mesgtoobig", "soft")),
+    "real/courier-04.eml": _bounce("<courier-big.1796161238@bounce.example.com>", _r("big@sink.example", "failed", "5.3.4", 552, "emailtoolarge", "soft")),
     "real/courier-05.eml": _bounce("<courier-blocked.1796161239@bounce.example.com>", _r("blocked@sink.example", "failed", "5.7.1", 550, "blocked", "soft")),
     "real/courier-06.eml": _bounce("<courier-policy.1796161239@bounce.example.com>", _r("policy@sink.example", "failed", "5.7.26", 550, "authfailure", "soft")),
     "real/courier-07.eml": _bounce("<courier-disabled.1796161240@bounce.example.com>", _r("disabled@sink.example", "failed", "5.2.1", 550, "suspend", "soft")),
@@ -303,7 +303,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "real/dma-01.eml": _bounce("<dma-test-gone@bounce.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard")),
     "real/dma-02.eml": _bounce("<dma-test-full@bounce.example.com>", _r("full@sink.example", "failed", "5.2.2", 552, "mailboxfull", "soft")),
     "real/dma-03.eml": _bounce("<dma-test-spam@bounce.example.com>", _r("spam@sink.example", "failed", "5.7.1", 554, "spamdetected", "soft")),
-    "real/dma-04.eml": _bounce("<dma-test-big@bounce.example.com>", _r("big@sink.example", "failed", "5.3.4", 552, "mesgtoobig", "soft")),
+    "real/dma-04.eml": _bounce("<dma-test-big@bounce.example.com>", _r("big@sink.example", "failed", "5.3.4", 552, "emailtoolarge", "soft")),
     "real/dma-05.eml": _bounce("<dma-test-blocked@bounce.example.com>", _r("blocked@sink.example", "failed", "5.7.1", 550, "blocked", "soft")),
     "real/dma-06.eml": _bounce("<dma-test-disabled@bounce.example.com>", _r("disabled@sink.example", "failed", "5.2.1", 550, "suspend", "soft")),
     "real/dma-07.eml": _bounce("<dma-test-two@bounce.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard")),
@@ -315,7 +315,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "real/sendmail-01.eml": _bounce("<test-gone.debian@bounce.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard")),
     "real/sendmail-02.eml": _bounce("<test-full.debian@bounce.example.com>", _r("full@sink.example", "failed", "5.2.2", 552, "mailboxfull", "soft")),
     "real/sendmail-03.eml": _bounce("<test-spam.debian@bounce.example.com>", _r("spam@sink.example", "failed", "5.7.1", 554, "spamdetected", "soft")),
-    "real/sendmail-04.eml": _bounce("<test-big.debian@bounce.example.com>", _r("big@sink.example", "failed", "5.3.4", 552, "mesgtoobig", "soft")),
+    "real/sendmail-04.eml": _bounce("<test-big.debian@bounce.example.com>", _r("big@sink.example", "failed", "5.3.4", 552, "emailtoolarge", "soft")),
     "real/sendmail-05.eml": _bounce("<test-blocked.debian@bounce.example.com>", _r("blocked@sink.example", "failed", "5.7.1", 550, "blocked", "soft")),
     "real/sendmail-06.eml": _bounce("<test-policy.debian@bounce.example.com>", _r("policy@sink.example", "failed", "5.7.26", 550, "authfailure", "soft")),
     "real/sendmail-07.eml": _bounce("<test-disabled.debian@bounce.example.com>", _r("disabled@sink.example", "failed", "5.2.1", 550, "suspend", "soft")),

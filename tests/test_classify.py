@@ -62,16 +62,16 @@ ROWS = [
     (None, None, "Quota exceeded message delivery failed to /var/mail/nobody", F, {}, "mailboxfull", "soft"),
     (None, 552, "552 Requested mail action aborted: exceeded storage allocation", F, {}, "mailboxfull", "soft"),
     (None, None, "User mailbox exceeds allowed size: nobody@example.org", F, {}, "mailboxfull", "soft"),
-    # mesgtoobig
-    ("5.3.4", 552, "552 5.3.4 Message is too large; 10485760 bytes max", F, {}, "mesgtoobig", "soft"),
-    ("5.3.4", 552, "552 5.3.4 Error: message file too big", F, {}, "mesgtoobig", "soft"),
-    ("5.2.3", 550, "550 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient", F, {}, "mesgtoobig", "soft"),
-    (None, None, "Mail size limit exceeded. For explanation visit http://postmaster.1and1.com/en/error-messages", F, {}, "mesgtoobig", "soft"),
-    (None, 552, "552 Message size exceeds maximum permitted", F, {}, "mesgtoobig", "soft"),
-    # exceedlimit
-    ("5.2.3", 552, "552 5.2.3 Message size exceeds fixed maximum message size (10485760)", F, {}, "exceedlimit", "soft"),
-    ("5.2.3", 552, "552 5.2.3 Message exceeds the recipient's limit", F, {}, "exceedlimit", "soft"),
-    ("5.2.3", 552, "552 5.2.3 Message length exceeds administrative limit", F, {}, "exceedlimit", "soft"),
+    # emailtoolarge
+    ("5.3.4", 552, "552 5.3.4 Message is too large; 10485760 bytes max", F, {}, "emailtoolarge", "soft"),
+    ("5.3.4", 552, "552 5.3.4 Error: message file too big", F, {}, "emailtoolarge", "soft"),
+    ("5.2.3", 550, "550 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient", F, {}, "emailtoolarge", "soft"),
+    (None, None, "Mail size limit exceeded. For explanation visit http://postmaster.1and1.com/en/error-messages", F, {}, "emailtoolarge", "soft"),
+    (None, 552, "552 Message size exceeds maximum permitted", F, {}, "emailtoolarge", "soft"),
+    # emailtoolarge
+    ("5.2.3", 552, "552 5.2.3 Message size exceeds fixed maximum message size (10485760)", F, {}, "emailtoolarge", "soft"),
+    ("5.2.3", 552, "552 5.2.3 Message exceeds the recipient's limit", F, {}, "emailtoolarge", "soft"),
+    ("5.2.3", 552, "552 5.2.3 Message length exceeds administrative limit", F, {}, "emailtoolarge", "soft"),
     # systemfull
     ("4.3.1", 452, "452 4.3.1 Insufficient system storage", D, {}, "systemfull", "none"),
     (None, 452, "452 Mail system full, try again later", F, {}, "systemfull", "soft"),
@@ -146,7 +146,13 @@ ROWS = [
     (None, 554, "554 5.7.1 Reverse DNS failed.", F, {}, "requireptr", "soft"),
     # securityerror
     ("5.7.1", 550, "550 5.7.1 RESOLVER.RST.AuthRequired; authentication required", F, {}, "securityerror", "soft"),
-    ("5.7.0", 530, "530 5.7.0 Must issue a STARTTLS command first", F, {}, "securityerror", "soft"),
+    # failedstarttls
+    ("5.7.0", 530, "530 5.7.0 Must issue a STARTTLS command first", F, {}, "failedstarttls", "soft"),
+    ("5.7.10", 523, "523 5.7.10 Encryption Needed", F, {}, "failedstarttls", "soft"),
+    ("4.7.5", 454, "TLS is required, but was not offered by host mx.example.org[192.0.2.1]", D, {}, "failedstarttls", "none"),
+    # suppressed: a relay's own suppression list (hard: that relay will never deliver)
+    ("5.1.1", 550, "Amazon SES did not send the message to this address because it is on the suppression list for your account.", F, {}, "suppressed", "hard"),
+    (None, 550, "550 The recipient is on the account-level suppression list", F, {}, "suppressed", "hard"),
     (None, 550, "550 Unauthenticated senders not allowed", F, {}, "securityerror", "soft"),
     ("5.7.1", 530, "530 5.7.1 Client was not authenticated", F, {}, "securityerror", "soft"),
     ("5.7.9", 550, "550 5.7.9 Rejected", F, {}, "securityerror", "soft"),
@@ -162,17 +168,17 @@ ROWS = [
     ("5.5.0", 503, "503 Improper sequence of commands", F, {}, "syntaxerror", "soft"),
     (None, 500, "500 5.5.1 Command unrecognized", F, {}, "syntaxerror", "soft"),
     (None, 501, "501 5.5.4 Syntax error in parameters or arguments", F, {}, "syntaxerror", "soft"),
-    # toomanyconn
-    ("4.3.2", 452, "452 4.3.2 Connection rate limit exceeded.", F, {}, "toomanyconn", "soft"),
-    ("4.5.3", 452, "452 4.5.3 Error: too many recipients", F, {}, "toomanyconn", "soft"),
-    (None, 550, "550 Connection frequency limited. http://service.mail.qq.com/", F, {}, "toomanyconn", "soft"),
-    (None, 421, "421 Too many concurrent SMTP connections; please try again later.", D, {}, "toomanyconn", "none"),
-    # speeding
-    ("5.4.5", 550, "550 5.4.5 Daily user sending quota exceeded.", F, {}, "speeding", "soft"),
-    ("4.7.28", 421, "421-4.7.28 Our system has detected an unusual rate of unsolicited mail originating from your IP address.", F, {}, "speeding", "soft"),
-    ("5.2.1", 550, "550-5.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered.", F, {}, "speeding", "soft"),
-    ("5.1.1", 550, "550 5.1.1 <x@example.com> - 192.0.2.1 has sent to too many recipients this hour. IB607", F, {}, "speeding", "soft"),
-    (None, 451, "451 Throttled - try again later", F, {}, "speeding", "soft"),
+    # ratelimited
+    ("4.3.2", 452, "452 4.3.2 Connection rate limit exceeded.", F, {}, "ratelimited", "soft"),
+    ("4.5.3", 452, "452 4.5.3 Error: too many recipients", F, {}, "ratelimited", "soft"),
+    (None, 550, "550 Connection frequency limited. http://service.mail.qq.com/", F, {}, "ratelimited", "soft"),
+    (None, 421, "421 Too many concurrent SMTP connections; please try again later.", D, {}, "ratelimited", "none"),
+    # ratelimited
+    ("5.4.5", 550, "550 5.4.5 Daily user sending quota exceeded.", F, {}, "ratelimited", "soft"),
+    ("4.7.28", 421, "421-4.7.28 Our system has detected an unusual rate of unsolicited mail originating from your IP address.", F, {}, "ratelimited", "soft"),
+    ("5.2.1", 550, "550-5.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered.", F, {}, "ratelimited", "soft"),
+    ("5.1.1", 550, "550 5.1.1 <x@example.com> - 192.0.2.1 has sent to too many recipients this hour. IB607", F, {}, "ratelimited", "soft"),
+    (None, 451, "451 Throttled - try again later", F, {}, "ratelimited", "soft"),
     # networkerror
     (None, None, "Too many \"Received\" headers - suspected mail loop", F, {}, "networkerror", "soft"),
     ("5.4.6", 554, "554 5.4.6 Too many hops", F, {}, "networkerror", "soft"),

@@ -1,5 +1,4 @@
-"""Wordings of the mailbox group (userunknown, hostunknown, mailboxfull, systemfull, suspend, exceedlimit,
-mesgtoobig, notaccept) that servers send and that Sisimai's tables document: rows in the format of
+"""Wordings of the mailbox group (userunknown, hostunknown, mailboxfull, systemfull, suspend, emailtoolarge, notaccept) that servers send and that Sisimai's tables document: rows in the format of
 test_classify.ROWS, (status, reply code, diagnostic, action, extra Finding fields, reason, bounce type).
 """
 
@@ -34,12 +33,12 @@ ROWS = [
     (None, 550, "550 5.0.0 Recipient rejected: Temporarily inactive", F, {}, "suspend", "soft"),
     (None, 550, "550 Access denied, banned recipient [BN8NAM11FT012.eop-nam11.prod.protection.outlook.com]", F, {}, "suspend", "soft"),
     (None, 550, "550 Mailaddress is administrativley disabled. (#5.2.1)", F, {}, "suspend", "soft"),
-    # exceedlimit
-    ("5.0.0", 552, "552 Message header size exceeds limit", F, {}, "exceedlimit", "soft"),
-    (None, 552, "552 5.2.3 Message header size exceeds the limit", F, {}, "exceedlimit", "soft"),
-    # mesgtoobig
-    (None, 550, "550 Maximum email size exceeded - https://community.mimecast.com/docs/DOC-1369#550", F, {}, "mesgtoobig", "soft"),
-    (None, 552, "552 The message exeeded the maximum size the user accepts (#5.3.4)", F, {}, "mesgtoobig", "soft"),
+    # emailtoolarge
+    ("5.0.0", 552, "552 Message header size exceeds limit", F, {}, "emailtoolarge", "soft"),
+    (None, 552, "552 5.2.3 Message header size exceeds the limit", F, {}, "emailtoolarge", "soft"),
+    # emailtoolarge
+    (None, 550, "550 Maximum email size exceeded - https://community.mimecast.com/docs/DOC-1369#550", F, {}, "emailtoolarge", "soft"),
+    (None, 552, "552 The message exeeded the maximum size the user accepts (#5.3.4)", F, {}, "emailtoolarge", "soft"),
     # notaccept
     (None, None, "Name server: .: host not found", F, {}, "notaccept", "hard"),
     ("5.0.0", None, "an MX or SRV record indicated no SMTP service", F, {}, "notaccept", "hard"),

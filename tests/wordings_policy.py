@@ -32,8 +32,8 @@ ROWS = [
     # securityerror: Postfix SASL, Gmail, Mimecast, Office 365 DANE
     (None, 535, "SASL authentication failed; server smtp.example.net[192.0.2.25] said: 535 5.7.8 Error: authentication failed: authentication failure", F, {}, "securityerror", "soft"),
     ("5.7.8", 535, "535-5.7.8 Username and Password not accepted. Learn more at https://support.google.com/mail/?p=BadCredentials", F, {}, "securityerror", "soft"),
-    ("5.7.1", 554, "554 5.7.1 This route requires encryption (TLS) - https://community.mimecast.com/docs/DOC-1369#554", F, {}, "securityerror", "soft"),
-    ("4.4.317", 451, "451 4.4.317 tlsa-invalid: The domain failed DANE validation", D, {}, "securityerror", "none"),
+    ("5.7.1", 554, "554 5.7.1 This route requires encryption (TLS) - https://community.mimecast.com/docs/DOC-1369#554", F, {}, "failedstarttls", "soft"),
+    ("4.4.317", 451, "451 4.4.317 tlsa-invalid: The domain failed DANE validation", D, {}, "failedstarttls", "none"),
     # norelaying: Sendmail, qmail
     ("5.7.1", 550, "550 5.7.1 <nobody@example.net>... not local host example.net, not a gateway", F, {}, "norelaying", "soft"),
     (None, 553, "553 sorry, that domain isn't in my list of allowed rcpthost (#5.7.1)", F, {}, "norelaying", "soft"),

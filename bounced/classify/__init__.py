@@ -11,17 +11,18 @@ from bounced.model import Action, BounceType, Finding
 # Most specific wording first: "mailbox full" beats "user", "relay denied" beats "denied", a PTR
 # requirement beats "blocked", an IP block beats "mailbox unavailable" and the word "spam".
 TEXT_ORDER = (
-    "notcompliantrfc", "virusdetected", "hasmoved", "mesgtoobig", "exceedlimit", "systemfull",
-    "mailboxfull", "suspend", "requireptr", "authfailure", "badreputation", "toomanyconn", "speeding",
-    "notaccept", "norelaying", "filtered", "blocked", "hostunknown", "userunknown", "securityerror",
+    "suppressed", "notcompliantrfc", "virusdetected", "hasmoved", "emailtoolarge", "systemfull",
+    "mailboxfull", "suspend", "requireptr", "authfailure", "badreputation", "ratelimited",
+    "notaccept", "norelaying", "filtered", "blocked", "hostunknown", "userunknown", "failedstarttls", "securityerror",
     "spamdetected", "policyviolation", "rejected", "contenterror", "mailererror", "networkerror",
     "systemerror", "expired", "syntaxerror",
 )
 # Wordings precise enough to overrule even an unambiguous status: servers put 5.1.1 or 5.2.2 on
 # rejections that are really rate limits, IP blocks or recipient preferences.
 OUTRANKS_STATUS = frozenset({
+    "suppressed",
     "notcompliantrfc", "virusdetected", "hasmoved", "mailboxfull", "suspend", "requireptr", "authfailure",
-    "badreputation", "speeding", "notaccept", "norelaying", "filtered", "blocked", "spamdetected",
+    "badreputation", "ratelimited", "notaccept", "norelaying", "filtered", "blocked", "spamdetected",
     "policyviolation",
 })
 # Enhanced status codes of a mailbox that exists but refused ("X.2.0 other mailbox status",

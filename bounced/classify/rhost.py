@@ -19,9 +19,9 @@ _GMAIL_TOPICS = {
     "disableduser": "suspend",
     "overquotatemp": "mailboxfull",
     "overquotaperm": "mailboxfull",
-    "receivingrate": "speeding",
-    "receivingrateperm": "speeding",
-    "unsolicitedratelimiterror": "speeding",
+    "receivingrate": "ratelimited",
+    "receivingrateperm": "ratelimited",
+    "unsolicitedratelimiterror": "ratelimited",
     "unsolicitedmessageerror": "spamdetected",
     "rfcmessagenoncompliant": "notcompliantrfc",
     "dmarcrejection": "authfailure",
@@ -75,10 +75,10 @@ def _docomo(status: str | None, code: int | None, text: str, command: str | None
 
 # Orange and La Poste end each reply with their own code: "OFR006_102 ... [102]", "LPN000_630".
 _ORANGE_CODES = {
-    "102": "blocked", "103": "blocked", "104": "toomanyconn", "305": "securityerror", "401": "authfailure",
+    "102": "blocked", "103": "blocked", "104": "ratelimited", "305": "securityerror", "401": "authfailure",
     "402": "securityerror", "403": "rejected", "405": "rejected", "415": "rejected", "416": "userunknown",
     "417": "mailboxfull", "418": "userunknown", "420": "suspend", "421": "rejected", "505": "systemerror",
-    "506": "spamdetected", "510": "blocked", "514": "mesgtoobig", "571": "blocked", "630": "policyviolation",
+    "506": "spamdetected", "510": "blocked", "514": "emailtoolarge", "571": "blocked", "630": "policyviolation",
 }
 _ORANGE_CODE = re.compile(r"\b(?:OFR|LPN|OUK)\d*_(\d{3})\b")
 

@@ -15,8 +15,8 @@ DEFINITIVE: dict[str, str] = {
     "5.7.27": "rejected",  # RFC 7505 section 4.2: the *sender* domain has a null MX
     "5.2.2": "mailboxfull",
     "4.2.2": "mailboxfull",
-    "5.3.4": "mesgtoobig",
-    "5.2.3": "exceedlimit",
+    "5.3.4": "emailtoolarge",
+    "5.2.3": "emailtoolarge",
     "4.3.1": "systemfull",
     "4.4.7": "expired",
     "5.4.7": "expired",
@@ -28,7 +28,7 @@ DEFINITIVE: dict[str, str] = {
     "4.7.25": "requireptr",
     "5.4.6": "networkerror",  # routing loop detected
     "4.4.6": "networkerror",
-    "4.7.28": "speeding",
+    "4.7.28": "ratelimited",
     "5.1.8": "rejected",  # bad sender's system address
     "5.1.7": "rejected",  # bad sender's mailbox address syntax
     "4.1.8": "rejected",
@@ -40,8 +40,8 @@ EXCHANGE_CODES: dict[str, str] = {
     "resolver.adr.recipnotfound": "userunknown",
     "resolver.adr.exrecipnotfound": "userunknown",
     "resolver.adr.recipientnotfound": "userunknown",
-    "resolver.rst.recipsizelimit": "mesgtoobig",
-    "resolver.rst.sendsizelimit": "mesgtoobig",
+    "resolver.rst.recipsizelimit": "emailtoolarge",
+    "resolver.rst.sendsizelimit": "emailtoolarge",
     "resolver.rst.authrequired": "securityerror",
     "resolver.rst.notauthorized": "filtered",
     "resolver.rst.restrictedtorecipientspermission": "filtered",

@@ -113,15 +113,16 @@ def phrases(*alternatives: str) -> Phrases:
 
 # Every reason name of spec/reasons.md that a failed or delayed recipient can get.
 NAMES = (
-    "userunknown", "hostunknown", "hasmoved", "notaccept", "mailboxfull", "mesgtoobig", "exceedlimit",
+    "userunknown", "hostunknown", "hasmoved", "notaccept", "mailboxfull", "emailtoolarge",
     "systemfull", "suspend", "filtered", "rejected", "blocked", "badreputation", "spamdetected",
     "virusdetected", "contenterror", "policyviolation", "authfailure", "requireptr", "securityerror",
-    "norelaying", "notcompliantrfc", "syntaxerror", "toomanyconn", "speeding", "networkerror",
+    "norelaying", "notcompliantrfc", "syntaxerror", "ratelimited", "networkerror", "failedstarttls", "suppressed",
     "expired", "systemerror", "mailererror", "onhold", "undefined",
 )
 # Reasons that are not failures: they come from the report's kind, not from a reason module.
 NOT_FAILURES = ("delivered", "feedback", "vacation")
-# Reasons whose bounce type is hard: the address itself is dead (notaccept only on a 5xx).
-HARD = frozenset({"userunknown", "hostunknown", "hasmoved", "notaccept"})
+# Reasons whose bounce type is hard: the address itself is dead (notaccept only on a 5xx), or a relay
+# will never deliver to it (suppressed).
+HARD = frozenset({"userunknown", "hostunknown", "hasmoved", "notaccept", "suppressed"})
 
 MODULES: dict[str, ModuleType] = {name: importlib.import_module(f"{__name__}.{name}") for name in NAMES}

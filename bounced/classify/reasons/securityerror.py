@@ -1,4 +1,4 @@
-"""`securityerror`: a security requirement was not met: authentication or TLS required."""
+"""`securityerror`: a security requirement was not met: authentication required (TLS is failedstarttls)."""
 
 from bounced.classify.reasons import phrases
 
@@ -15,9 +15,6 @@ PHRASES = phrases(
     r"client was not authenticated",
     # Office 365 5.7.57: "Client not authenticated to send anonymous mail during MAIL FROM"
     r"not authenticated to send anonymous mail",
-    r"\b(?:starttls|tls|ssl|encryption)\b[^.;]{0,20}?(?:is )?(?:required|must be used)",
-    r"must issue a starttls command first",
-    r"certificate (?:verification|validation) failed",
     r"authentication mechanism is too weak",
     # Postfix smtp client: "SASL authentication failed; server x said: 535 5.7.8 Error: authentication
     # failed"; OpenSMTPD: "Could not retrieve credentials"; Gmail 534/535 5.7.9, 5.7.8
@@ -38,16 +35,6 @@ PHRASES = phrases(
     # Amazon SES: "User x is not authorized to perform ses:SendRawEmail", "Account not subscribed to SES"
     r"not authorized to perform ses:",
     r"not subscribed to ses",
-    # TLS demanded: Mimecast "This route requires encryption (TLS)", "... TLS version 1.2 or greater",
-    # "... high-strength ciphers"; Office 365 outbound "starttls-not-supported: destination mail server
-    # must support TLS", DANE/DNSSEC: "tlsa-invalid", "dnssec-invalid", "certificate-host-mismatch",
-    # "certificate-expired"
-    r"route requires (?:encryption|tls|high-strength ciphers)",
-    r"must support tls",
-    r"\b(?:tlsa|dnssec)-invalid\b",
-    r"failed dane validation",
-    r"certificate-(?:host-mismatch|expired)",
-    r"configuration is invalid for this certificate",
 )
-STATUSES = frozenset({"5.7.8", "5.7.9", "5.7.10", "5.7.11", "5.7.14", "5.7.15", "5.7.16", "5.7.0", "5.7.4", "5.7.5"})
+STATUSES = frozenset({"5.7.8", "5.7.9", "5.7.11", "5.7.14", "5.7.15", "5.7.16", "5.7.0", "5.7.4", "5.7.5"})
 REPLY_CODES = frozenset({530, 535, 538})

@@ -1,9 +1,10 @@
-"""`mesgtoobig`: the message is larger than the recipient accepts."""
+"""`emailtoolarge`: the message is larger than the recipient or its system accepts, or exceeds another per-message limit (Sisimai 5.6 merged mesgtoobig and exceedlimit)."""
 
 from bounced.classify.reasons import phrases
 
-NAME = "mesgtoobig"
+NAME = "emailtoolarge"
 PHRASES = phrases(
+    # the message size (formerly mesgtoobig)
     # Postfix: "552 5.3.4 Error: message file too big"
     r"message (?:file |size )?(?:is )?too (?:big|large)",
     r"message (?:size|length) exceeds",
@@ -20,6 +21,11 @@ PHRASES = phrases(
     r"message too large for this",
     r"line limit exceeded",
     r"taille limite du message atteinte",
+    # another per-message limit (formerly exceedlimit)
+    # RFC 3463 X.2.3 "Message length exceeds administrative limit"
+    r"exceeds? (?:the )?(?:administrative|per-recipient|recipient'?s?) limit",
+    # "552 5.3.4 Message header size exceeds limit" (the header, not the message size)
+    r"header size exceeds (?:the )?limit",
 )
-STATUSES = frozenset({"5.3.4", "4.3.4"})
+STATUSES = frozenset({"4.2.3", "4.3.4", "5.2.3", "5.3.4"})
 REPLY_CODES: frozenset[int] = frozenset()

@@ -1,0 +1,27 @@
+"""`failedstarttls`: TLS was required, or STARTTLS or the certificate check failed (Sisimai 5.2)."""
+
+from bounced.classify.reasons import phrases
+
+NAME = "failedstarttls"
+PHRASES = phrases(
+    r"\b(?:starttls|tls|ssl|encryption)\b[^.;]{0,20}?(?:is )?(?:required|must be used)",
+    r"must issue a starttls command first",
+    r"certificate (?:verification|validation) failed",
+    # TLS demanded: Mimecast "This route requires encryption (TLS)", "... TLS version 1.2 or greater",
+    # "... high-strength ciphers"; Office 365 outbound "starttls-not-supported: destination mail server
+    # must support TLS", DANE/DNSSEC: "tlsa-invalid", "dnssec-invalid", "certificate-host-mismatch",
+    # "certificate-expired"
+    r"route requires (?:encryption|tls|high-strength ciphers)",
+    r"must support tls",
+    r"\b(?:tlsa|dnssec)-invalid\b",
+    r"failed dane validation",
+    r"certificate-(?:host-mismatch|expired)",
+    r"configuration is invalid for this certificate",
+    r"starttls (?:failed|failure|negotiation failed)",
+    r"(?:tls|ssl) (?:handshake|negotiation) (?:failed|failure|error)",
+    r"cannot start tls",
+    r"tls is not available",
+)
+# RFC 5248: X.7.10 encryption needed; RFC 3207 "454 TLS not available due to temporary reason"
+STATUSES = frozenset({"5.7.10", "4.7.10"})
+REPLY_CODES: frozenset[int] = frozenset()
