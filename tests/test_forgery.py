@@ -27,6 +27,7 @@ from ports import free_port, listening
 from bounced.cli import cli
 from bounced.config import Settings
 from bounced.pipeline import Pipeline
+from bounced.reports import reprocess
 from bounced.sending import Sender
 from bounced.store import Store
 
@@ -274,6 +275,23 @@ def test_an_orphan_token_becomes_the_registered_recipients_when_it_is_registered
         assert events(store) == ((ATTACKER[1], CEO, "verp", "valid", 1),)
         assert [(r["address"], r["state"]) for r in store.query("SELECT * FROM addresses ORDER BY address")] == [
             (ATTACKER[1], "suppressed"), (CEO, "active")]
+    finally:
+        store.close()
+
+
+def test_reprocess_takes_back_what_the_old_matching_decided(settings):
+    """A database where a forged report was counted against the victim (as before m004_trust)."""
+    store = Store(settings.database_path())
+    try:
+        path = Sender(store, settings).register(ATTACKER[0], ATTACKER[1], sent_at=T0)
+        pipeline = Pipeline(store, settings)
+        pipeline.ingest(report((CEO, None), envelope_to=path), "t", rcpt_to=path)
+        store.conn.execute("UPDATE events SET address = ?, domain = 'bigcustomer.example', reported = NULL", [CEO])
+        pipeline.apply_policy([CEO, ATTACKER[1]])
+        assert states(store, ROUTES["own-token-names-a-victim"]) == ((CEO, "suppressed"), (ATTACKER[1], "active"))
+        done = reprocess(settings, "all")
+        assert done.changed == [(ATTACKER[1], "active", "suppressed"), (CEO, "suppressed", "active")]
+        assert events(store) == ((ATTACKER[1], CEO, "verp", "valid", 1),)
     finally:
         store.close()
 
