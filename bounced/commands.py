@@ -213,8 +213,8 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
         address = normalize_address(address) or address
         state = store.address_state(address)
         events = store.query(
-            "SELECT event_at, kind, reason, bounce_type, status, correlation, counts, storm, rule FROM events"
-            " WHERE address = ? ORDER BY event_at, id", [address])
+            "SELECT event_at, kind, reason, bounce_type, status, correlation, counts, storm, rule,"
+            " nullif(reported, address) AS reported FROM events WHERE address = ? ORDER BY event_at, id", [address])
         audit = store.query("SELECT at, action, why, actor FROM audit WHERE address = ? ORDER BY id", [address])
         if as_json:
             click.echo(json.dumps({"address": address, "state": state, "events": events, "audit": audit}, default=str))

@@ -44,7 +44,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp_forged_verp", "reject", "a forged or expired VERP token at RCPT: reject (550 5.1.1) or accept (record it as forged)"),
     Setting("tls_cert", "", "PEM certificate for STARTTLS; empty for no STARTTLS"),
     Setting("tls_key", "", "PEM private key for STARTTLS"),
-    Setting("count_orphans", False, "let bounces that match no registered send (and name no unknown Message-ID) count"),
+    Setting("count_orphans", False, "let reports matched by their address alone (the recipient's latest send, or no send) count; never a bad or unsigned VERP token, nor a Message-ID we did not send to that address"),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

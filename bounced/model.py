@@ -144,14 +144,15 @@ class Sent:
 class Correlation:
     """How a bounced recipient was matched to what was sent, and whether it may count."""
 
-    method: str  # verp, envid, message-id, recent, orphan, foreign, forged
+    method: str  # verp, envid, message-id (bound to the send); recent, orphan, stranger, foreign, forged
     sent: Sent | None = None
     verp: str | None = None  # valid, forged, expired, malformed, unsigned, no-secret
     sent_key: str | None = None  # a valid VERP key not registered yet
 
     @property
     def trusted(self) -> bool:
-        return self.sent is not None
+        """Bound to one registered send: a valid token, or its ENVID or Message-ID."""
+        return self.sent is not None and self.method in ("verp", "envid", "message-id")
 
 
 @dataclass(frozen=True)

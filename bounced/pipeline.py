@@ -16,7 +16,7 @@ from typing import Any
 
 from bounced import policy
 from bounced.config import Settings
-from bounced.correlate import correlate, decode_verp
+from bounced.correlate import correlate_all, counts, decode_verp, owner
 from bounced.errors import StoreError
 from bounced.model import Bounce, Kind
 from bounced.parse import parse_message
@@ -118,13 +118,12 @@ class Pipeline:
 
     def _events(self, bounce: Bounce, raw_id: int, report_key: str, received_at: str) -> list[dict[str, Any]]:
         rows = []
-        for recipient in bounce.recipients:
-            match = correlate(bounce, recipient, self.store, self.settings, received_at)
+        matches = correlate_all(bounce, self.store, self.settings, received_at)
+        for recipient, match in zip(bounce.recipients, matches):
             sent = match.sent
-            # A redacted complaint names no one: the send it correlates with says whom it was sent to.
-            address = recipient.address or (sent.recipient if sent else "")
-            counts = bool(address) and (
-                sent is not None or (match.method == "orphan" and match.verp is None and self.settings.count_orphans))
+            # A bound send says whom the message went to: a redacted complaint, a forward or an alias
+            # is recorded against that registered recipient, with the address the report named beside it.
+            address = owner(match, recipient)
             event_at = sent.sent_at if sent else (_utc(bounce.arrival_date) or received_at)
             rows.append({
                 "raw_id": raw_id, "report_key": report_key, "address": address,
@@ -134,8 +133,10 @@ class Pipeline:
                 "diagnostic": recipient.diagnostic, "remote_mta": recipient.remote_mta, "rule": recipient.rule,
                 "sent_id": sent.id if sent else None, "sent_key": match.sent_key or (sent.key if sent else None),
                 "campaign": sent.campaign if sent else None, "message_id": bounce.original.message_id,
-                "correlation": match.method, "verp": match.verp, "storm": 0, "counts": int(counts),
+                "correlation": match.method, "verp": match.verp, "storm": 0,
+                "counts": int(counts(match, address, self.settings)),
                 "event_at": event_at, "received_at": received_at, "feedback_type": recipient.feedback_type,
+                "reported": recipient.address,
             })
         return rows
 

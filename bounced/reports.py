@@ -42,7 +42,7 @@ class Reprocessed:
 _WHERE = {
     "all": "1",
     "failed": "state IN ('failed', 'stored')",  # stored: its processing was cut short
-    "orphans": "id IN (SELECT raw_id FROM events WHERE correlation IN ('orphan', 'foreign'))",
+    "orphans": "id IN (SELECT raw_id FROM events WHERE correlation IN ('orphan', 'stranger', 'foreign'))",
 }
 
 

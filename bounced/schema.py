@@ -103,6 +103,14 @@ def m003_imap_messages(db: Database) -> None:
     db["imap_messages"].create_index(["mailbox", "state"])
 
 
+@MIGRATIONS()
+def m004_trust(db: Database) -> None:
+    """``reported``: the address the report named, beside ``address``, the one the event is recorded
+    against (a bound send's registered recipient); they differ for a forward or an alias."""
+    if "reported" not in db["events"].columns_dict:
+        db["events"].add_column("reported", str)
+
+
 def campaign_rates_sql(where: str = "1") -> str:
     """Sent, hard, soft and complaints per campaign; each send counts once (hard before soft)."""
     return f"""

@@ -62,7 +62,8 @@ class Sender:
 
 
 def retry_orphans(store: Store, settings: Settings, keys: list[str], message_ids: list[str]) -> int:
-    """Re-process stored reports whose events were orphans or foreign and name one of these sends."""
+    """Re-process stored reports whose events were orphans, strangers or foreign and name one of these sends,
+    and those a Message-ID gave to another address than the one they name: its only recipient then."""
     if not keys and not message_ids:
         return 0
     ids: set[int] = set()
@@ -70,7 +71,8 @@ def retry_orphans(store: Store, settings: Settings, keys: list[str], message_ids
         k = keys[chunk_start : chunk_start + 500]
         m = message_ids[chunk_start : chunk_start + 500]
         rows = store.query(
-            "SELECT DISTINCT raw_id FROM events WHERE correlation IN ('orphan', 'foreign') AND "
+            "SELECT DISTINCT raw_id FROM events WHERE (correlation IN ('orphan', 'stranger', 'foreign')"
+            " OR (correlation = 'message-id' AND reported != address)) AND "
             f"(sent_key IN ({','.join('?' * len(k)) or 'NULL'}) OR message_id IN ({','.join('?' * len(m)) or 'NULL'}))",
             [*k, *m],
         )

@@ -274,6 +274,16 @@ class Store:
     def sent_for_message(self, message_id: str) -> list[Sent]:
         return [_sent(r) for r in self.query("SELECT * FROM sent WHERE message_id = ? ORDER BY id", [message_id])]
 
+    def sends_with(self, column: str, value: str, recipients: Sequence[str] = (), limit: int = 2) -> list[Sent]:
+        """Up to ``limit`` sends with this Message-ID or envelope id, only those to ``recipients`` if
+        given: enough to tell none, one and many apart without reading a whole newsletter's sends."""
+        assert column in ("message_id", "envelope_id")
+        where, params = f"{column} = ?", [value]
+        if recipients:
+            where += f" AND recipient IN ({', '.join('?' for _ in recipients)})"
+            params += list(recipients)
+        return [_sent(r) for r in self.query(f"SELECT * FROM sent WHERE {where} ORDER BY id LIMIT ?", [*params, limit])]
+
     def latest_sent_to(self, recipient: str, before: str, after: str) -> Sent | None:
         rows = self.query(
             "SELECT * FROM sent WHERE recipient = ? AND sent_at <= ? AND sent_at >= ? ORDER BY sent_at DESC LIMIT 1",

@@ -107,11 +107,16 @@ def test_never_registered_message_is_foreign_and_kept(store, settings):
     assert state(store) == "active"
 
 
-def test_no_message_id_matches_the_recipients_latest_send(store, settings):
+@pytest.mark.parametrize(("count_orphans", "expected"), [(False, "active"), (True, "suppressed")])
+def test_no_message_id_matches_the_recipients_latest_send(store, settings, count_orphans, expected):
+    """Anyone can name an address: a match on it alone counts only where count_orphans says so."""
+    settings = dataclasses.replace(settings, count_orphans=count_orphans)
     send(store, settings, 1, when=T0 - timedelta(days=3))
     report = mkmail.dsn("user@example.org", message_id=None, envelope_to="bounces@bounce.example.com", arrival=T0)
     Pipeline(store, settings).ingest(report, "t")
-    assert store.query("SELECT correlation, sent_id FROM events")[0] == {"correlation": "recent", "sent_id": 1}
+    event = store.query("SELECT correlation, sent_id, counts FROM events")[0]
+    assert event == {"correlation": "recent", "sent_id": 1, "counts": int(count_orphans)}
+    assert state(store) == expected
 
 
 def test_no_message_id_and_no_send_in_the_window_is_an_orphan(store, settings):
