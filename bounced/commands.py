@@ -233,7 +233,8 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
     @settings_options
     def verp_decode(settings: Settings, address: str) -> None:
         """Decode ADDRESS; exit 1 if it is not a valid VERP address of ours."""
-        info = verp_mod.decode(address, settings.verp_secret(create=False), settings.verp_prefix, settings.verp_max_age_days)
+        keys = (settings.verp_secret(create=False), settings.verp_previous_secret())
+        info = verp_mod.decode(address, keys, settings.verp_prefix, settings.verp_max_age_days)
         if info is None:
             raise click.ClickException(f"{address}: not a VERP address of ours (prefix {settings.verp_prefix!r})")
         click.echo(json.dumps({"message": info.message, "recipient": info.recipient, "valid": info.valid,

@@ -158,7 +158,7 @@ def _tls(settings: Settings) -> list[str]:
         context.load_cert_chain(settings.tls_cert, settings.tls_key or None)
     except ssl.SSLError as exc:  # before OSError, its base class
         return [f"tls_cert: {settings.tls_cert} with {settings.tls_key or 'no tls_key'} is not a PEM certificate"
-                f" and its private key ({exc.reason or exc})"]
+                f" and its private key{f' ({exc.reason})' if exc.reason else ''}"]
     except OSError as exc:
         which = "tls_key" if settings.tls_key and not os.access(settings.tls_key, os.R_OK) else "tls_cert"
         return [f"{which}: cannot read {getattr(settings, which)}: {exc.strerror or exc}"]

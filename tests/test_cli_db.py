@@ -124,3 +124,15 @@ def test_read_commands_on_an_existing_empty_database_answer_none(run, tmp_path):
     run("register", input="")  # creates the database, registers nothing
     assert (run("suppressed").exit_code, run("suppressed").output) == (0, "(none)\n")
     assert run("status", "a@example.org").output == "a@example.org: no events\n"
+
+
+def test_verp_decode_honours_the_previous_secret(run, tmp_path):
+    old = run("verp", "encode", "key-1").output.strip()
+    (tmp_path / "key").rename(tmp_path / "old.key")
+    (tmp_path / "key").write_text("a-new-secret-after-the-rotation\n")
+    cfg = tmp_path / "bounced.toml"
+    assert json.loads(run("verp", "decode", old).output)["problem"] == "forged"
+    cfg.write_text(cfg.read_text() + f'verp_previous_secret_file = "{tmp_path / "old.key"}"\n')
+    decoded = run("verp", "decode", old)
+    assert decoded.exit_code == 0
+    assert json.loads(decoded.output) == {"message": "key-1", "recipient": None, "valid": True, "signed": True, "problem": None}

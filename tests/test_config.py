@@ -287,3 +287,35 @@ def test_a_row_without_a_check_still_gets_a_type_check():
     with pytest.raises(ConfigError, match="^x_limit: expected a whole number, got 'five'$"):
         config._typed(row.name, row.default, "five", row.check)
     assert config._typed(row.name, row.default, 0, row.check) == 0
+
+
+@pytest.fixture(scope="module")
+def pems(tmp_path_factory):
+    import shutil
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed; cannot make a test certificate")
+    out = tmp_path_factory.mktemp("pems")
+    for name in ("a", "b"):
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                        "-keyout", str(out / f"{name}.key"), "-out", str(out / f"{name}.pem")], check=True, capture_output=True)
+        (out / f"{name}.key").chmod(0o600)
+    (out / "open.key").write_bytes((out / "a.key").read_bytes())
+    (out / "open.key").chmod(0o644)
+    return out
+
+
+TLS = [
+    ("a.pem", "a.key", None),
+    ("a.pem", "b.key", "tls_cert: {d}/a.pem with {d}/b.key is not a PEM certificate and its private key (KEY_VALUES_MISMATCH)"),
+    ("a.key", "a.key", "tls_cert: {d}/a.key with {d}/a.key is not a PEM certificate and its private key"),
+    ("a.pem", "open.key", "tls_key: {d}/open.key is readable by every user (mode -rw-r--r--); chmod o-rwx {d}/open.key"),
+    ("a.pem", "none.key", "tls_key: cannot read {d}/none.key: No such file or directory"),
+]
+
+
+@pytest.mark.parametrize(("cert", "key", "message"), TLS, ids=[f"{c}+{k}" for c, k, _ in TLS])
+def test_tls_pair_is_loaded_as_serve_would(write, pems, cert, key, message):
+    path = write(f'tls_cert = "{pems / cert}"\ntls_key = "{pems / key}"\n')
+    _, errors = config.check(str(path))
+    assert errors == ([] if message is None else [message.format(d=pems)])
