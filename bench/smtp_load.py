@@ -109,7 +109,10 @@ def main() -> None:
                        port, dict(os.environ), args, payloads)
         port = free_port()
         cfg = Path(tmp) / "bounced.toml"
-        cfg.write_text(f'database = "{Path(tmp) / "bench.db"}"\nlisten = "127.0.0.1:{port}"\nbounce_domains = ["bounce.example.com"]\n')
+        (Path(tmp) / "key").write_text("0123456789abcdef0123456789abcdef\n")
+        (Path(tmp) / "key").chmod(0o600)
+        cfg.write_text(f'database = "{Path(tmp) / "bench.db"}"\nlisten = "127.0.0.1:{port}"\nbounce_domains = ["bounce.example.com"]\n'
+                       f'verp_secret_file = "{Path(tmp) / "key"}"\n')
         ours = measure([sys.executable, "-m", "bounced", "serve"], port, {**os.environ, "BOUNCED_CONFIG": str(cfg)}, args, payloads)
         import sqlite3
 

@@ -30,11 +30,7 @@ def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(config_path: str | None, database: str | None, **kwargs: Any) -> Any:
         try:
-            settings = config_mod.load(config_path)
-            if database:
-                import dataclasses
-
-                settings = dataclasses.replace(settings, database=database)
+            settings = config_mod.load(config_path, database=database)
             return func(settings=settings, **kwargs)
         except InputError as exc:
             raise click.UsageError(str(exc)) from exc
@@ -70,6 +66,7 @@ def parse(settings: Settings, paths: tuple[str, ...], as_json: bool, jobs: int |
 
     check_paths(list(paths))
     secret = settings.verp_secret(create=False)
+    settings.verp_previous_secret()  # an unreadable one is a configuration error here, not in a worker
 
     def render(source: str, data: bytes) -> str:
         bounce = parse_message(data, source=source, decode_verp=lambda a: decode_verp(a, settings, secret))

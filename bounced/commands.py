@@ -55,6 +55,43 @@ def _emit(rows: list[dict[str, Any]], fmt: str) -> None:
         click.echo(tabulate(rows, headers="keys") if rows else "(none)")
 
 
+def existing_store(settings: Settings) -> Any:
+    """The database, for commands that only read or amend it: a missing one is a mistake, not an empty answer."""
+    path = settings.database_path()
+    if not path.exists():
+        named = f"database in {settings.config_path}" if settings.config_path else "no configuration file; --db"
+        raise click.ClickException(f"{path}: no such database ({named})")
+    return Store(path)
+
+
+def refuse_problems(settings: Settings) -> None:
+    """What `bounced config check` would refuse, a daemon refuses to start on: every problem, exit 2."""
+    from bounced.validate import problems
+
+    errors = problems(settings)
+    for error in errors:
+        click.echo(f"Error: {error}", err=True)
+    if errors:
+        sys.exit(2)
+
+
+def in_force(settings: Settings) -> list[str]:
+    """The database and the VERP secrets a command would use, the secrets by fingerprint."""
+    path = settings.database_path()
+    lines = [f"database: {path.absolute()} ({'exists' if path.exists() else 'not yet created'})"]
+    source = settings.verp_secret_source()
+    if source.made and not source.path.exists():
+        lines.append(f"verp secret: {source.path.absolute()} (made on first use)")
+    else:
+        secret = settings.verp_secret(create=False)
+        assert secret is not None
+        lines.append(f"verp secret: {source.path.absolute()} (fingerprint {verp_mod.fingerprint(secret)})")
+    previous = settings.verp_previous_secret()
+    if previous is not None:
+        lines.append(f"previous verp secret: {settings.verp_previous_secret_file} (fingerprint {verp_mod.fingerprint(previous)})")
+    return lines
+
+
 def register_commands(cli: click.Group, settings_options: Callable[..., Any]) -> None:
     @cli.command()
     @click.argument("paths", nargs=-1, required=True)
@@ -85,15 +122,16 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
     def serve(settings: Settings, listen: str | None, lmtp: str | None) -> None:
         """Run the SMTP/LMTP listener that bounce reports are delivered to."""
         import asyncio
-        import dataclasses
         import logging
 
+        from bounced.config import override
         from bounced.service import serve as run
 
+        settings = override(settings, listen=listen, lmtp=lmtp)
+        refuse_problems(settings)
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
         logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command trace
-        changes = {k: v for k, v in (("listen", listen), ("lmtp", lmtp)) if v}
-        asyncio.run(run(dataclasses.replace(settings, **changes)))
+        asyncio.run(run(settings))
 
     @cli.command()
     @click.option("--mailbox", "names", multiple=True, help="a [mailbox.NAME] of the config (default: all)")
@@ -110,6 +148,7 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
         from bounced.intake.imap import NETWORK_ERRORS, Poller
         from bounced.service import notify
 
+        refuse_problems(settings)
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
         boxes = [m for m in settings.mailboxes if not names or m.name in names]
         unknown = set(names) - {m.name for m in settings.mailboxes}
@@ -165,6 +204,7 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
         for i, row in enumerate(rows, 1):
             if not row.get("recipient") or not row.get("sent_at"):
                 raise click.ClickException(f"row {i}: recipient and sent_at are required")
+        settings.verp_secret()  # first: a sender that cannot sign creates no database
         sender = Sender(Store(settings.database_path()), settings)
         sent = sender.register_many(rows)
         for s in sent:
@@ -193,7 +233,8 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
     @settings_options
     def verp_decode(settings: Settings, address: str) -> None:
         """Decode ADDRESS; exit 1 if it is not a valid VERP address of ours."""
-        info = verp_mod.decode(address, settings.verp_secret(create=False), settings.verp_prefix, settings.verp_max_age_days)
+        keys = (settings.verp_secret(create=False), settings.verp_previous_secret())
+        info = verp_mod.decode(address, keys, settings.verp_prefix, settings.verp_max_age_days)
         if info is None:
             raise click.ClickException(f"{address}: not a VERP address of ours (prefix {settings.verp_prefix!r})")
         click.echo(json.dumps({"message": info.message, "recipient": info.recipient, "valid": info.valid,
@@ -207,7 +248,7 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
     @settings_options
     def status(settings: Settings, address: str, as_json: bool) -> None:
         """An address's state, the rule that fired, and its events."""
-        store = Store(settings.database_path())
+        store = existing_store(settings)
         from bounced.parse.mime import normalize_address
 
         address = normalize_address(address) or address
@@ -233,7 +274,7 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
     @settings_options
     def suppressed(settings: Settings, fmt: str) -> None:
         """Suppressed addresses, with the rule and why."""
-        _emit(Store(settings.database_path()).query("SELECT * FROM suppressed"), fmt)
+        _emit(existing_store(settings).query("SELECT * FROM suppressed"), fmt)
 
     @cli.command()
     @click.option("--campaign")
@@ -244,7 +285,7 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
         """Sent, hard, soft and complaints per campaign, with hard- and soft-bounce rates."""
         from bounced.reports import stats_rows
 
-        _emit(stats_rows(Store(settings.database_path()), campaign, since), "json" if as_json else "table")
+        _emit(stats_rows(existing_store(settings), campaign, since), "json" if as_json else "table")
 
     @cli.command()
     @click.option("--since", help="ISO date: events received on or after it")
@@ -260,7 +301,7 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
             if value:
                 where.append(f"{column} {op} ?")
                 params.append(value)
-        rows = Store(settings.database_path()).query(
+        rows = existing_store(settings).query(
             "SELECT received_at, address, kind, reason, bounce_type, status, reply_code, correlation, counts, campaign"
             f" FROM events WHERE {' AND '.join(where)} ORDER BY received_at DESC, id DESC LIMIT ?", [*params, limit])
         _emit(rows, "json" if as_json else "table")
@@ -271,7 +312,7 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
     @settings_options
     def unsuppress(settings: Settings, address: str, why: str) -> None:
         """Lift an address's suppression; only events after now count against it."""
-        store = Store(settings.database_path())
+        store = existing_store(settings)
         state = store.address_state(address)
         if state is None or state["state"] != "suppressed":
             raise click.ClickException(f"{address}: not suppressed")
@@ -289,7 +330,7 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
         """A self-contained HTML report: rates per day, reasons, campaigns, domains, storm alerts."""
         from bounced.report_html import gather, render
 
-        page = render(gather(Store(settings.database_path()), days))
+        page = render(gather(existing_store(settings), days))
         with open(html_path, "w", encoding="utf-8") as fh:
             fh.write(page)
         click.echo(f"wrote {html_path} ({len(page)} bytes)")
@@ -301,7 +342,8 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
     @config_group.command("check")
     @click.option("--config", "config_path", envvar="BOUNCED_CONFIG", type=click.Path(dir_okay=False))
     def config_check(config_path: str | None) -> None:
-        """Report every configuration error, one line each naming its key; exit 2 if there is any."""
+        """Report every configuration error, one line each naming its key (exit 2 if there is any); else
+        the configuration file, the database and the VERP secrets (by fingerprint) in force."""
         from bounced import config as config_mod
 
         settings, errors = config_mod.check(config_path)
@@ -311,6 +353,8 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
             sys.exit(2)
         assert settings is not None
         click.echo(f"ok: {settings.config_path or 'no configuration file; defaults and BOUNCED_* variables'}")
+        for line in in_force(settings):
+            click.echo(line)
 
     @config_group.command("show")
     @settings_options
@@ -330,6 +374,7 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
     @settings_options
     def reprocess_cmd(settings: Settings, which: str, dry_run: bool) -> None:
         """Re-parse stored raw messages (after an upgrade or a rule change) and re-derive events and states."""
+        existing_store(settings)
         try:
             from bounced.reports import reprocess
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import secrets
 import tomllib
@@ -10,38 +11,53 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bounced import validate as v
 from bounced.errors import ConfigError
 
 DEFAULT_CONFIG = "/etc/bounced/bounced.toml"
 CONFIG_ENV = "BOUNCED_CONFIG"
 
 
+MAX_CONFIG_BYTES = 1 << 20  # a configuration file is a few kilobytes; anything larger is a mistake
+
+
 @dataclass(frozen=True)
 class Setting:
+    """One setting. Every value is checked against the default's type, then by ``check`` if the row has one.
+
+    ``example`` is what bounced.example.toml sets where a deployment differs from the embedded default."""
+
     name: str
     default: Any
     help: str
+    check: v.Check | None = None
+    example: Any = None
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("database", "bounced.db", "SQLite file; relative paths are under $STATE_DIRECTORY when systemd sets it"),
-    Setting("bounce_domains", [], "domains whose addresses bounced owns; empty takes every domain (loopback only)"),
-    Setting("verp_prefix", "bounces", "local-part prefix of VERP return paths: <prefix>+<token>@<bounce domain>"),
-    Setting("verp_secret_file", "", "file holding the VERP HMAC secret; default: the systemd credential 'verp-secret', else <database>.secret"),
-    Setting("verp_max_age_days", 90, "days after the send day that a VERP token is still honoured"),
-    Setting("soft_limit", 3, "soft bounces, with no success between, that suppress an address"),
-    Setting("soft_window_days", 21, "the window, in days, in which soft_limit soft bounces must fall"),
-    Setting("correlate_window_days", 14, "how far back a bounce without a Message-ID may match a recipient's latest send"),
-    Setting("storm_threshold", 20, "policy/reputation rejections from one recipient domain that make a storm"),
-    Setting("storm_window_minutes", 60, "the window in which storm_threshold rejections make a storm"),
+    Setting("database", "bounced.db", "SQLite file, shared by the service, the shell and the sending application; must be absolute in a configuration file", v.database,
+            example="/var/lib/bounced/bounced.db"),
+    Setting("bounce_domains", [], "domains whose addresses bounced owns; empty takes every domain (loopback only)", v.domains),
+    Setting("verp_prefix", "bounces", "local-part prefix of VERP return paths: <prefix>+<token>@<bounce domain>", v.verp_prefix),
+    Setting("verp_secret_file", "", "file holding the VERP HMAC secret; else the systemd credential 'verp-secret'; with no configuration file, <database>.secret made on first use",
+            example="/etc/bounced/verp.key"),
+    Setting("verp_previous_secret_file", "", "the secret replaced at the last rotation: its tokens are still honoured until they expire; empty for none"),
+    Setting("verp_max_age_days", 90, "days after the send day that a VERP token is still honoured", v.between(1, 3650)),
+    Setting("soft_limit", 3, "soft bounces, with no success between, that suppress an address", v.between(1, 1000)),
+    Setting("soft_window_days", 21, "the window, in days, in which soft_limit soft bounces must fall", v.between(1, 3650)),
+    Setting("correlate_window_days", 14, "how far back a bounce without a Message-ID may match a recipient's latest send", v.between(1, 3650)),
+    Setting("storm_threshold", 20, "policy/reputation rejections from one recipient domain that make a storm", v.between(2, 1_000_000)),
+    Setting("storm_window_minutes", 60, "the window in which storm_threshold rejections make a storm", v.between(1, 10080)),
     Setting("suppress_complaints", True, "suppress addresses whose owners complained (ARF feedback)"),
-    Setting("listen", "127.0.0.1:2525", "SMTP listener host:port"),
-    Setting("lmtp", "", "LMTP listener: host:port or the path of a unix socket; empty for none"),
-    Setting("smtp_max_size", 10 * 1024 * 1024, "largest message accepted, in bytes (SIZE, else 552)"),
-    Setting("smtp_max_connections", 100, "concurrent SMTP/LMTP sessions; more are answered 421"),
-    Setting("smtp_max_recipients", 100, "recipients per message; more are answered 452"),
-    Setting("smtp_timeout", 300, "seconds a session may stay idle in a command or in DATA"),
-    Setting("smtp_forged_verp", "reject", "a forged or expired VERP token at RCPT: reject (550 5.1.1) or accept (record it as forged)"),
+    Setting("listen", "127.0.0.1:2525", "SMTP listener host:port", v.host_port),
+    Setting("lmtp", "", "LMTP listener: host:port or the absolute path of a unix socket; empty for none", v.lmtp_address),
+    Setting("smtp_max_size", 10 * 1024 * 1024, "largest message accepted, in bytes (SIZE, else 552)", v.between(1024, 1 << 30)),
+    Setting("smtp_max_connections", 100, "concurrent SMTP/LMTP sessions; more are answered 421", v.between(1, 100_000)),
+    Setting("smtp_max_recipients", 100, "recipients per message; more are answered 452", v.between(1, 100_000)),
+    Setting("smtp_timeout", 300, "seconds a session may stay idle in a command or in DATA", v.between(10, 86400)),
+    Setting("smtp_forged_verp", "reject", "a forged or expired VERP token at RCPT: reject (550 5.1.1) or accept (record it as forged)", v.one_of("reject", "accept")),
+    Setting("smtp_forged_surge_percent", 50, "when more than this share (percent) of the last signed tokens at RCPT fail their signature (a wrong or rotated secret?), accept and record them as forged, logging an error", v.between(1, 99)),
+    Setting("smtp_forged_surge_window", 20, "how many of the last signed tokens at RCPT smtp_forged_surge_percent is taken over", v.between(1, 10_000)),
     Setting("tls_cert", "", "PEM certificate for STARTTLS; empty for no STARTTLS"),
     Setting("tls_key", "", "PEM private key for STARTTLS"),
     Setting("count_orphans", False, "let reports matched by their address alone (the recipient's latest send, or no send) count; never a bad or unsigned VERP token, nor a Message-ID we did not send to that address"),
@@ -89,7 +105,13 @@ class Mailbox:
 
 
 MAILBOX_KEYS: dict[str, Any] = {f.name: f.default for f in dataclasses.fields(Mailbox) if f.name != "name"}
-_MAILBOX_CHOICES = {"security": ("tls", "starttls", "plain"), "after": ("move", "seen")}
+MAILBOX_CHECKS: dict[str, v.Check] = {
+    "host": v.not_empty, "port": v.between(0, 65535), "security": v.one_of("tls", "starttls", "plain"),
+    "folder": v.not_empty, "processed_folder": v.not_empty, "nonbounce_folder": v.not_empty,
+    "after": v.one_of("move", "seen"), "batch": v.between(1, 10_000),
+    "idle_seconds": v.between(1, 1740),  # RFC 2177: servers may drop an IDLE after 30 minutes
+    "poll_seconds": v.between(1, 86400),
+}
 
 
 def _read_text(path: Path, key: str) -> str:
@@ -97,6 +119,34 @@ def _read_text(path: Path, key: str) -> str:
         return path.read_text().strip()
     except OSError as exc:
         raise ConfigError(f"{key}: cannot read {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{key}: {path} is not UTF-8 text") from exc
+
+
+def _typed(key: str, default: Any, value: Any, check: v.Check | None) -> Any:
+    """``value`` if it has the default's type and passes ``check``; else ConfigError naming ``key``."""
+    if isinstance(default, bool):
+        if isinstance(value, str) and value.lower() in ("1", "true", "yes", "0", "false", "no"):
+            return value.lower() in ("1", "true", "yes")
+        if not isinstance(value, bool):
+            raise ConfigError(f"{key}: expected true or false, got {v.show(value)}")
+    elif isinstance(default, int):
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(f"{key}: expected a whole number, got {v.show(value)}")
+    elif isinstance(default, list):
+        if isinstance(value, str):
+            value = [item.strip() for item in value.split(",") if item.strip()]
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ConfigError(f"{key}: expected a list of strings, got {v.show(value)}")
+        value = tuple(item.lower() for item in value)
+    elif not isinstance(value, str):
+        raise ConfigError(f"{key}: expected a string, got {v.show(value)}")
+    problem = check(value) if check else None
+    if problem:
+        raise ConfigError(f"{key}: {problem}")
+    return value
 
 
 def _mailboxes(value: Any, errors: list[str]) -> tuple[Mailbox, ...]:
@@ -114,17 +164,21 @@ def _mailboxes(value: Any, errors: list[str]) -> tuple[Mailbox, ...]:
             if key not in MAILBOX_KEYS:
                 errors.append(f"{full}: unknown setting")
                 continue
-            default = MAILBOX_KEYS[key]
-            if isinstance(default, int) and (isinstance(item, bool) or not isinstance(item, int) or item < 0):
-                errors.append(f"{full}: expected a whole number, got {item!r}")
-            elif isinstance(default, str) and not isinstance(item, str):
-                errors.append(f"{full}: expected a string, got {item!r}")
-            elif key in _MAILBOX_CHOICES and item not in _MAILBOX_CHOICES[key]:
-                errors.append(f"{full}: expected one of {', '.join(_MAILBOX_CHOICES[key])}, got {item!r}")
-            else:
-                fields[key] = item
+            try:
+                fields[key] = _typed(full, MAILBOX_KEYS[key], item, MAILBOX_CHECKS.get(key))
+            except ConfigError as exc:
+                errors.append(str(exc))
         out.append(Mailbox(name=name, **fields))
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class SecretSource:
+    """Where the VERP secret comes from: ``key`` names the setting for error lines; ``made`` if made on first use."""
+
+    path: Path
+    key: str
+    made: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,6 +187,7 @@ class Settings:
     bounce_domains: tuple[str, ...] = ()
     verp_prefix: str = "bounces"
     verp_secret_file: str = ""
+    verp_previous_secret_file: str = ""
     verp_max_age_days: int = 90
     soft_limit: int = 3
     soft_window_days: int = 21
@@ -148,6 +203,8 @@ class Settings:
     smtp_max_recipients: int = 100
     smtp_timeout: int = 300
     smtp_forged_verp: str = "reject"
+    smtp_forged_surge_percent: int = 50
+    smtp_forged_surge_window: int = 20
     tls_cert: str = ""
     tls_key: str = ""
     mailboxes: tuple[Mailbox, ...] = ()
@@ -160,27 +217,49 @@ class Settings:
             return Path(state.split(":")[0]) / path
         return path
 
-    def verp_secret(self, create: bool = True) -> bytes | None:
-        """The VERP signing secret: a file, a systemd credential, or one made beside the database.
+    def verp_secret_source(self) -> SecretSource:
+        """The file the VERP secret is read from: verp_secret_file, the systemd credential, or <database>.secret.
 
-        With ``create=False`` a missing default secret gives None (``bounced parse`` writes nothing)."""
+        The last is made on first use, and only when no configuration file is in use: a service, a shell and a
+        sending application that read one file must share one secret, not make one each (ConfigError)."""
         if self.verp_secret_file:
-            return _read_secret(Path(self.verp_secret_file), "verp_secret_file")
+            return SecretSource(Path(self.verp_secret_file), "verp_secret_file")
         creds = os.environ.get("CREDENTIALS_DIRECTORY")
         if creds and (Path(creds) / "verp-secret").exists():
-            return _read_secret(Path(creds) / "verp-secret", "verp_secret_file")
-        path = self.database_path().with_name(self.database_path().name + ".secret")
-        if not path.exists():
+            return SecretSource(Path(creds) / "verp-secret", "credential verp-secret")
+        if self.config_path:
+            raise ConfigError(f"verp_secret_file: not set in {self.config_path}; name the secret file that the service,"
+                              " the shell and the sending application share (none is made when a configuration file is in use)")
+        path = self.database_path()
+        return SecretSource(path.with_name(path.name + ".secret"), "verp_secret_file", made=True)
+
+    def verp_secret(self, create: bool = True) -> bytes | None:
+        """The VERP signing secret (see verp_secret_source).
+
+        With ``create=False`` a secret that is not there gives None (``bounced parse`` writes nothing)."""
+        try:
+            source = self.verp_secret_source()
+        except ConfigError:
+            if create:
+                raise
+            return None
+        if source.made and not source.path.exists():
             if not create:
                 return None
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            source.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(source.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as fh:
                 fh.write(secrets.token_hex(32) + "\n")
-        return _read_secret(path, "verp_secret_file")
+        return read_secret(source.path, source.key)
+
+    def verp_previous_secret(self) -> bytes | None:
+        """The secret replaced at the last rotation (read once per process), or None."""
+        if not self.verp_previous_secret_file:
+            return None
+        return _read_secret_once(self.verp_previous_secret_file, "verp_previous_secret_file")
 
 
-def _read_secret(path: Path, key: str) -> bytes:
+def read_secret(path: Path, key: str) -> bytes:
     try:
         value = path.read_bytes().strip()
     except OSError as exc:
@@ -190,43 +269,27 @@ def _read_secret(path: Path, key: str) -> bytes:
     return value
 
 
-def _coerce(name: str, value: Any) -> Any:
-    default = _BY_NAME[name].default
-    if isinstance(default, bool):
-        if isinstance(value, str) and value.lower() in ("1", "true", "yes", "0", "false", "no"):
-            return value.lower() in ("1", "true", "yes")
-        if not isinstance(value, bool):
-            raise ConfigError(f"{name}: expected true or false, got {value!r}")
-        return value
-    if isinstance(default, int):
-        if isinstance(value, str) and value.strip().isdigit():
-            return int(value)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ConfigError(f"{name}: expected a whole number, got {value!r}")
-        return value
-    if isinstance(default, list):
-        if isinstance(value, str):
-            value = [v.strip() for v in value.split(",") if v.strip()]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{name}: expected a list of strings, got {value!r}")
-        return tuple(v.lower() for v in value)
-    if not isinstance(value, str):
-        raise ConfigError(f"{name}: expected a string, got {value!r}")
-    if name in _CHOICES and value not in _CHOICES[name]:
-        raise ConfigError(f"{name}: expected one of {', '.join(_CHOICES[name])}, got {value!r}")
-    return value
+@functools.lru_cache(maxsize=8)
+def _read_secret_once(path: str, key: str) -> bytes:
+    return read_secret(Path(path), key)
 
 
-_CHOICES = {"smtp_forged_verp": ("reject", "accept")}
+def override(settings: Settings, **changes: Any) -> Settings:
+    """``settings`` with values from the command line (None: no change), each checked as one from the file is."""
+    values = {name: _typed(name, _BY_NAME[name].default, value, _BY_NAME[name].check)
+              for name, value in changes.items() if value is not None}
+    return dataclasses.replace(settings, **values)
 
 
-def load(path: str | None = None, environ: dict[str, str] | None = None) -> Settings:
-    """Settings from the TOML file (explicit path, $BOUNCED_CONFIG, or the default if present) and BOUNCED_* variables.
+def load(path: str | None = None, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    """Settings from the TOML file (explicit path, $BOUNCED_CONFIG, or the default if present), BOUNCED_* variables
+    and ``overrides`` (the command line; None is no override).
 
     Raises ConfigError with the first problem, in one line that names the key."""
-    settings, errors = _collect(path, environ)
+    settings, errors = _collect(path, environ, overrides)
     if errors:
         raise ConfigError(errors[0])
+    assert settings is not None
     return settings
 
 
@@ -235,28 +298,35 @@ def check(path: str | None = None, environ: dict[str, str] | None = None) -> tup
     settings, errors = _collect(path, environ)
     if settings is None:
         return None, errors
-    if settings.verp_secret_file:
-        try:
-            _read_secret(Path(settings.verp_secret_file), "verp_secret_file")
-        except ConfigError as exc:
-            errors.append(str(exc))
-    for key in ("tls_cert", "tls_key"):
-        value = getattr(settings, key)
-        if value and not os.access(value, os.R_OK):
-            errors.append(f"{key}: cannot read {value}")
-    if settings.tls_key and not settings.tls_cert:
-        errors.append("tls_cert: tls_key is set but tls_cert is not")
-    for mailbox in settings.mailboxes:
-        try:
-            mailbox.password()
-        except ConfigError as exc:
-            errors.append(str(exc))
-        if not mailbox.user:
-            errors.append(f"mailbox.{mailbox.name}.user: not set")
-    return settings, errors
+    return settings, errors + v.problems(settings)
 
 
-def _collect(path: str | None, environ: dict[str, str] | None) -> tuple[Settings | None, list[str]]:
+def _read_file(candidate: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """The TOML table of a configuration file, or the one-line problem with it."""
+    try:
+        with candidate.open("rb") as fh:
+            data = fh.read(MAX_CONFIG_BYTES + 1)
+    except FileNotFoundError:
+        return None, f"config: {candidate}: no such file"
+    except OSError as exc:
+        return None, f"config: {candidate}: {exc.strerror}"
+    if len(data) > MAX_CONFIG_BYTES:
+        return None, f"config: {candidate}: larger than {MAX_CONFIG_BYTES} bytes; not a configuration file"
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, f"config: {candidate}: not UTF-8 text (line {line}); TOML files are UTF-8"
+    try:
+        return tomllib.loads(text), None
+    except tomllib.TOMLDecodeError as exc:
+        return None, f"config: {candidate}: invalid TOML: {exc}"
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        return None, f"config: {candidate}: invalid TOML: arrays or tables nested too deeply"
+
+
+def _collect(path: str | None, environ: dict[str, str] | None,
+             overrides: dict[str, Any] | None = None) -> tuple[Settings | None, list[str]]:
     env = os.environ if environ is None else environ
     explicit = path or env.get(CONFIG_ENV)
     values: dict[str, Any] = {}
@@ -265,30 +335,39 @@ def _collect(path: str | None, environ: dict[str, str] | None) -> tuple[Settings
     candidate = Path(explicit or DEFAULT_CONFIG)
     if explicit or candidate.exists():
         config_path = str(candidate)
-        try:
-            data = tomllib.loads(candidate.read_text())
-        except FileNotFoundError:
-            return None, [f"config: {candidate}: no such file"]
-        except OSError as exc:
-            return None, [f"config: {candidate}: {exc.strerror}"]
-        except tomllib.TOMLDecodeError as exc:
-            return None, [f"config: {candidate}: invalid TOML: {exc}"]
+        data, problem = _read_file(candidate)
+        if data is None:
+            return None, [problem or f"config: {candidate}: unreadable"]
         for key, value in data.items():
             if key == "mailbox":
                 values["mailboxes"] = _mailboxes(value, errors)
-                continue
-            if key not in _BY_NAME:
+            elif key not in _BY_NAME:
                 errors.append(f"{key}: unknown setting in {candidate}")
-                continue
-            try:
-                values[key] = _coerce(key, value)
-            except ConfigError as exc:
-                errors.append(str(exc))
+            else:
+                try:
+                    values[key] = _typed(key, _BY_NAME[key].default, value, _BY_NAME[key].check)
+                except ConfigError as exc:
+                    errors.append(str(exc))
     for setting in SETTINGS:
         var = "BOUNCED_" + setting.name.upper()
         if var in env:
             try:
-                values[setting.name] = _coerce(setting.name, env[var])
+                values[setting.name] = _typed(setting.name, setting.default, env[var], setting.check)
             except ConfigError as exc:
                 errors.append(f"{exc} (from ${var})")
-    return dataclasses.replace(Settings(), config_path=config_path, **values), errors
+    given = {name: value for name, value in (overrides or {}).items() if value is not None}
+    for name, value in given.items():
+        try:
+            values[name] = _typed(name, _BY_NAME[name].default, value, _BY_NAME[name].check)
+        except ConfigError as exc:
+            errors.append(str(exc))
+    settings = dataclasses.replace(Settings(), config_path=config_path, **values)
+    # a relative database named on the command line is the user's own choice for that command
+    if config_path and "database" not in given and not Path(settings.database).is_absolute() and not _named(errors, "database"):
+        errors.append(f"database: {settings.database!r} is a relative path, a different file for the service, a shell"
+                      " and the sending application; name an absolute path")
+    return settings, errors
+
+
+def _named(errors: list[str], key: str) -> bool:
+    return any(error.startswith(key + ":") for error in errors)

@@ -41,7 +41,7 @@ class SentLookup(Protocol):
 def decode_verp(envelope_to: str | None, settings: Settings, secret: bytes | None) -> verp.VerpInfo | None:
     if not envelope_to:
         return None
-    return verp.decode(envelope_to, secret, settings.verp_prefix, settings.verp_max_age_days)
+    return verp.decode(envelope_to, (secret, settings.verp_previous_secret()), settings.verp_prefix, settings.verp_max_age_days)
 
 
 def correlate_all(bounce: Bounce, lookup: SentLookup, settings: Settings, received_at: str) -> list[Correlation]:

@@ -3,6 +3,9 @@
     from bounced.sending import Sender
     sender = Sender.from_config()            # reads /etc/bounced/bounced.toml or $BOUNCED_CONFIG
     return_path = sender.register("<msg-1@example.com>", "user@example.org", campaign="news-11")
+
+With a configuration file the sender uses its database and verp_secret_file, the ones the service
+uses; it never makes a secret of its own (a ConfigError says what is missing).
 """
 
 from __future__ import annotations
@@ -24,7 +27,10 @@ class Sender:
 
     @classmethod
     def from_config(cls, path: str | None = None) -> Sender:
+        """A sender on the configuration's database and VERP secret; ConfigError (one line, naming the key) if
+        either is not named, a value is wrong, or the secret cannot be read."""
         settings = config.load(path)
+        settings.verp_secret()  # first: a sender that cannot sign creates no database
         return cls(Store(settings.database_path()), settings)
 
     def return_path(self, key: str, domain: str | None = None, day: int | None = None) -> str:

@@ -6,8 +6,9 @@ The token is lower-case base32 (MTAs that fold case do not break it) of::
 
 where ``mac`` is HMAC-SHA256(secret, "bounced-verp/1" NUL day key) truncated to 64 bits and
 ``key`` is the sent message's key (one per message and recipient).  Tokens older than the
-configured age are expired.  Classic VERP (``prefix+user=example.org@domain``) decodes too, as
-unsigned.  Pure functions: no database, no configuration lookups.
+configured age are expired.  After a rotation the replaced secret is given as well (a tuple of
+secrets, the current one first): its tokens stay valid until they expire.  Classic VERP
+(``prefix+user=example.org@domain``) decodes too, as unsigned.  Pure functions: no database, no configuration lookups.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import hashlib
 import hmac
 import re
 import time
+from collections.abc import Sequence
 
 from bounced.errors import VerpError
 from bounced.model import VerpInfo
@@ -32,6 +34,11 @@ def today() -> int:
 
 def _mac(secret: bytes, day: bytes, key: bytes) -> bytes:
     return hmac.new(secret, b"bounced-verp/1\0" + day + key, hashlib.sha256).digest()[:_MAC_LEN]
+
+
+def fingerprint(secret: bytes) -> str:
+    """A short public name for a secret (the first 8 hex digits of its SHA-256), to tell two secrets apart."""
+    return hashlib.sha256(secret).hexdigest()[:8]
 
 
 def token(key: str, secret: bytes, day: int | None = None) -> str:
@@ -53,7 +60,7 @@ def encode(key: str, secret: bytes, prefix: str, domain: str, day: int | None = 
 
 def decode(
     address: str,
-    secret: bytes | None,
+    secret: bytes | Sequence[bytes | None] | None,
     prefix: str,
     max_age_days: int = 90,
     now_day: int | None = None,
@@ -61,7 +68,8 @@ def decode(
     """The parts of a VERP address of ours, or None when ``address`` is not one.
 
     A token that fails its signature, has expired, or cannot be checked (no secret) decodes with
-    ``valid=False`` and the problem named; it must never count against an address.
+    ``valid=False`` and the problem named; it must never count against an address.  ``secret`` may be
+    several secrets (the current one, then the one it replaced): a signature by any of them is good.
     """
     local, at, _domain = address.strip().strip("<>").rpartition("@")
     if not at:
@@ -85,9 +93,10 @@ def decode(
         return VerpInfo(message="", recipient=None, valid=False, problem="malformed")
     day_bytes, mac, raw_key = data[:2], data[2 : 2 + _MAC_LEN], data[2 + _MAC_LEN :]
     key = raw_key.decode("utf-8", "replace")
-    if secret is None:
+    keys = [secret] if isinstance(secret, bytes) else [k for k in secret or () if k]
+    if not keys:
         return VerpInfo(message=key, recipient=None, valid=False, problem="no secret to check the signature")
-    if not hmac.compare_digest(mac, _mac(secret, day_bytes, raw_key)):
+    if not any(hmac.compare_digest(mac, _mac(k, day_bytes, raw_key)) for k in keys):
         return VerpInfo(message=key, recipient=None, valid=False, problem="forged")
     age = (today() if now_day is None else now_day) - int.from_bytes(day_bytes, "big")
     if age > max_age_days:

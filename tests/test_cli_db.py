@@ -91,3 +91,48 @@ def test_bad_config_names_the_key(tmp_path, monkeypatch):
     monkeypatch.setenv("BOUNCED_CONFIG", str(cfg))
     result = CliRunner().invoke(cli, ["suppressed"])
     assert result.exit_code == 2 and "soft_limit" in result.output
+
+
+READ_COMMANDS = [
+    ["status", "a@example.org"],
+    ["suppressed"],
+    ["stats"],
+    ["events"],
+    ["unsuppress", "a@example.org", "--why", "test"],
+    ["report", "--html", "{tmp}/r.html"],
+    ["reprocess"],
+    ["reprocess", "--all", "--dry-run"],
+]
+
+
+@pytest.mark.parametrize("args", READ_COMMANDS, ids=[" ".join(a[:2]) for a in READ_COMMANDS])
+def test_read_commands_on_a_missing_database_fail_and_create_nothing(run, tmp_path, args):
+    result = CliRunner().invoke(cli, [a.format(tmp=tmp_path) for a in args])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"Error: {tmp_path / 'b.db'}: no such database (database in {tmp_path / 'bounced.toml'})\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bounced.toml", "key"]
+
+
+def test_read_command_on_a_missing_db_option(run, tmp_path):
+    result = CliRunner().invoke(cli, ["suppressed", "--db", str(tmp_path / "typo.db")],
+                                  env={"BOUNCED_CONFIG": ""})
+    assert (result.exit_code, result.stderr) == (1, f"Error: {tmp_path / 'typo.db'}: no such database (no configuration file; --db)\n")
+    assert not (tmp_path / "typo.db").exists()
+
+
+def test_read_commands_on_an_existing_empty_database_answer_none(run, tmp_path):
+    run("register", input="")  # creates the database, registers nothing
+    assert (run("suppressed").exit_code, run("suppressed").output) == (0, "(none)\n")
+    assert run("status", "a@example.org").output == "a@example.org: no events\n"
+
+
+def test_verp_decode_honours_the_previous_secret(run, tmp_path):
+    old = run("verp", "encode", "key-1").output.strip()
+    (tmp_path / "key").rename(tmp_path / "old.key")
+    (tmp_path / "key").write_text("a-new-secret-after-the-rotation\n")
+    cfg = tmp_path / "bounced.toml"
+    assert json.loads(run("verp", "decode", old).output)["problem"] == "forged"
+    cfg.write_text(cfg.read_text() + f'verp_previous_secret_file = "{tmp_path / "old.key"}"\n')
+    decoded = run("verp", "decode", old)
+    assert decoded.exit_code == 0
+    assert json.loads(decoded.output) == {"message": "key-1", "recipient": None, "valid": True, "signed": True, "problem": None}

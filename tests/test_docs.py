@@ -17,7 +17,7 @@ def test_every_setting_is_documented():
     for setting in config.SETTINGS:
         assert f"`{setting.name}`" in readme, setting.name
         assert setting.name in example, setting.name
-        assert example[setting.name] == setting.default, setting.name
+        assert example[setting.name] == (setting.default if setting.example is None else setting.example), setting.name
         assert setting.help
 
 

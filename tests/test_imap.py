@@ -414,7 +414,9 @@ def test_wrong_password_is_a_clear_error_and_no_retry(dovecot, mailbox, settings
     with pytest.raises(AuthError, match="login as 'bounces' refused"):
         Poller(Store(settings.database), settings, box).run(True, lambda: False)
     cfg = tmp_path / "bounced.toml"
-    cfg.write_text(f'database = "{settings.database}"\n[mailbox.main]\nhost = "127.0.0.1"\nport = {dovecot.imap_port}\n'
+    for secret in ("key", "bad"):  # `bounced poll` refuses secrets every user can read
+        (tmp_path / secret).chmod(0o600)
+    cfg.write_text(f'database = "{settings.database}"\nverp_secret_file = "{settings.verp_secret_file}"\n[mailbox.main]\nhost = "127.0.0.1"\nport = {dovecot.imap_port}\n'
                    f'security = "plain"\nuser = "{dovecot.user}"\npassword_file = "{tmp_path / "bad"}"\nfolder = "{box.folder}"\n')
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "bounced", "poll", "--idle"], capture_output=True, text=True,

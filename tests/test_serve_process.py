@@ -18,7 +18,9 @@ from ports import free_port, listening
 
 def start(tmp_path, port):
     cfg = tmp_path / "bounced.toml"
-    cfg.write_text(f'database = "{tmp_path / "b.db"}"\nlisten = "127.0.0.1:{port}"\n')
+    (tmp_path / "key").write_text("0123456789abcdef0123456789abcdef\n")
+    (tmp_path / "key").chmod(0o600)
+    cfg.write_text(f'database = "{tmp_path / "b.db"}"\nlisten = "127.0.0.1:{port}"\nverp_secret_file = "{tmp_path / "key"}"\n')
     log = open(tmp_path / "serve.log", "ab")  # a file, not a pipe: a full pipe would block the server
     proc = subprocess.Popen([sys.executable, "-m", "bounced", "serve"], env={**os.environ, "BOUNCED_CONFIG": str(cfg)},
                             stdout=log, stderr=subprocess.STDOUT)

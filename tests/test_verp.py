@@ -72,3 +72,33 @@ def test_classic_verp_decodes_unsigned():
 @pytest.mark.parametrize("address", ["postmaster@b.example.com", "other+token@b.example.com", "bounces@b.example.com", "no-at-sign"])
 def test_not_ours(address):
     assert verp.decode(address, SECRET, "bounces") is None
+
+
+OLD = b"o" * 32
+NEW = b"n" * 32
+
+
+@pytest.mark.parametrize(
+    ("signed_with", "secrets", "now", "expected"),
+    [
+        (OLD, (NEW, OLD), DAY, (True, None)),  # signed before the rotation, checked after it
+        (NEW, (NEW, OLD), DAY, (True, None)),
+        (NEW, [NEW, None], DAY, (True, None)),  # no previous secret configured
+        (OLD, (NEW,), DAY, (False, "forged")),  # the previous secret forgotten: refused
+        (OLD, (NEW, OLD), DAY + 91, (False, "expired (91 days old)")),  # honoured only for the token lifetime
+        (b"x" * 32, (NEW, OLD), DAY, (False, "forged")),
+        (OLD, (), DAY, (False, "no secret to check the signature")),
+        (OLD, (None, None), DAY, (False, "no secret to check the signature")),
+    ],
+    ids=["old-after-rotation", "new", "no-previous", "old-forgotten", "old-expired", "neither", "none", "nones"],
+)
+def test_previous_secret_is_honoured_for_the_token_lifetime(signed_with, secrets, now, expected):
+    address = verp.encode("msg-42", signed_with, "bounces", "b.example.com", day=DAY)
+    info = verp.decode(address, secrets, "bounces", max_age_days=90, now_day=now)
+    assert (info.valid, info.problem) == expected
+    assert info.message == "msg-42"
+
+
+def test_fingerprint_is_the_start_of_the_sha256():
+    assert verp.fingerprint(b"0123456789abcdef") == "9f9f5111"
+    assert verp.fingerprint(OLD) != verp.fingerprint(NEW)

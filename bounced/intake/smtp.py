@@ -7,6 +7,7 @@ parse is still answered 250 once it is stored.
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -16,6 +17,7 @@ from bounced import verp
 from bounced.config import Settings
 from bounced.errors import StoreError
 from bounced.intake.spool import Spool
+from bounced.intake.surge import ForgedSurge
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +36,29 @@ class BounceHandler:
         domains = self.settings.bounce_domains
         if not at or (domains and domain.lower() not in domains):
             return "550 5.7.1 Relaying denied"
-        info = verp.decode(address, self.secret, self.settings.verp_prefix, self.settings.verp_max_age_days)
+        keys = (self.secret, self.settings.verp_previous_secret())
+        info = verp.decode(address, keys, self.settings.verp_prefix, self.settings.verp_max_age_days)
+        if info is not None and info.signed and info.problem != "malformed":
+            forged = info.problem == "forged"
+            was = self.surge.active
+            if self.surge.see(forged) and forged:
+                log.error("RCPT %s accepted and recorded as forged: %d of the last %d signed VERP tokens failed their"
+                          " signature; is verp_secret_file the secret the sender signs with? (after a rotation, set"
+                          " verp_previous_secret_file; then `bounced reprocess --all`) (peer %s)",
+                          address, sum(self.surge.recent), len(self.surge.recent), session.peer)
+                envelope.rcpt_tos.append(address)
+                return "250 2.1.5 OK"
+            if was and not self.surge.active:
+                log.warning("forged VERP tokens are rare again: refusing them at RCPT")
         if info is not None and info.signed and not info.valid and self.settings.smtp_forged_verp == "reject":
             log.info("RCPT %s refused: VERP token %s (peer %s)", address, info.problem, session.peer)
             return f"550 5.1.1 Unknown recipient ({info.problem} return path)"
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
+
+    @functools.cached_property
+    def surge(self) -> ForgedSurge:
+        return ForgedSurge(self.settings.smtp_forged_surge_percent, self.settings.smtp_forged_surge_window)
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         data = envelope.original_content or b""
