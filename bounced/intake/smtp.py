@@ -47,7 +47,7 @@ class BounceHandler:
         peer = session.peer[0] if isinstance(session.peer, tuple) else str(session.peer)
         rcpts = ", ".join(envelope.rcpt_tos)
         try:
-            raw_id, duplicate = await self.spool.store(data, f"smtp:{peer}", mail_from, rcpts)
+            raw_id, duplicate = await self.spool.store(data, f"{'lmtp' if self.lmtp else 'smtp'}:{peer or 'unix'}", mail_from, rcpts)
         except StoreError as exc:
             log.error("from=%s to=%s size=%d: not stored, 451: %s", mail_from, rcpts, len(data), exc)
             reply = "451 4.3.0 Cannot store the message now; try again later"
