@@ -86,12 +86,11 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
         """Run the SMTP/LMTP listener that bounce reports are delivered to."""
         import asyncio
         import dataclasses
-        import logging
 
+        from bounced.logsetup import configure
         from bounced.service import serve as run
 
-        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command trace
+        configure()  # sd-daemon priorities under the journal; aiosmtpd's per-command trace muted
         changes = {k: v for k, v in (("listen", listen), ("lmtp", lmtp)) if v}
         asyncio.run(run(dataclasses.replace(settings, **changes)))
 
@@ -103,14 +102,14 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
     @settings_options
     def poll(settings: Settings, names: tuple[str, ...], mode: str) -> None:
         """Read bounce mailboxes over IMAP: store, move or flag each message, then process; non-bounces to their own folder."""
-        import logging
         import signal
         import threading
 
         from bounced.intake.imap import NETWORK_ERRORS, Poller
+        from bounced.logsetup import configure
         from bounced.service import notify
 
-        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+        configure()
         boxes = [m for m in settings.mailboxes if not names or m.name in names]
         unknown = set(names) - {m.name for m in settings.mailboxes}
         if unknown or not boxes:

@@ -16,6 +16,7 @@ from bounced import verp
 from bounced.config import Settings
 from bounced.errors import StoreError
 from bounced.intake.spool import Spool
+from bounced.surge import Surge
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,7 @@ class BounceHandler:
         self.spool = spool
         self.secret = secret
         self.lmtp = lmtp
+        self.forged = Surge("forged or expired VERP tokens refused at RCPT")
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]) -> str:
         if len(envelope.rcpt_tos) >= self.settings.smtp_max_recipients:
@@ -37,6 +39,7 @@ class BounceHandler:
         info = verp.decode(address, self.secret, self.settings.verp_prefix, self.settings.verp_max_age_days)
         if info is not None and info.signed and not info.valid and self.settings.smtp_forged_verp == "reject":
             log.info("RCPT %s refused: VERP token %s (peer %s)", address, info.problem, session.peer)
+            self.forged.note(f"{address} ({info.problem}) from {session.peer}")
             return f"550 5.1.1 Unknown recipient ({info.problem} return path)"
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
