@@ -88,3 +88,6 @@ def parse(settings: Settings, paths: tuple[str, ...], as_json: bool, jobs: int |
 from bounced.commands import register_commands  # noqa: E402  (the database commands live apart)
 
 register_commands(cli, settings_options)
+from bounced.health import register as register_check  # noqa: E402
+
+register_check(cli, settings_options)
