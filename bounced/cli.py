@@ -88,6 +88,6 @@ def parse(settings: Settings, paths: tuple[str, ...], as_json: bool, jobs: int |
 from bounced.commands import register_commands  # noqa: E402  (the database commands live apart)
 
 register_commands(cli, settings_options)
-from bounced.health import register as register_check  # noqa: E402
+from bounced.opscli import register as register_ops  # noqa: E402  (check, metrics)
 
-register_check(cli, settings_options)
+register_ops(cli, settings_options)

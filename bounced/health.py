@@ -8,14 +8,10 @@ creates, migrates or locks it for writing.
 from __future__ import annotations
 
 import sqlite3
-import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-
-import click
 
 from bounced.config import Settings
 
@@ -117,71 +113,14 @@ def report(measures: list[Measure]) -> tuple[int, str]:
     return state, f"BOUNCED {NAMES[state]} - {text} | " + " ".join(m.perfdata() for m in measures)
 
 
-class _NagiosCommand(click.Command):
-    """Misuse and a bad configuration exit 3 (UNKNOWN), not click's 2, which a monitor reads as CRITICAL."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+def check(settings: Settings, limits: dict[str, Any]) -> tuple[int, str]:
+    """The exit status and the line for the database of ``settings`` (UNKNOWN when it cannot be read)."""
+    path = settings.database_path()
+    try:
+        conn = connect_ro(path)
         try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as exc:
-            exc.exit_code = UNKNOWN
-            raise
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except SystemExit as exc:  # the shared options' exit 2 on a configuration error
-            if exc.code in (0, None):
-                raise
-            click.echo(f"BOUNCED UNKNOWN - configuration error (exit {exc.code})")
-            sys.exit(UNKNOWN)
-        except click.ClickException as exc:
-            click.echo(f"BOUNCED UNKNOWN - {exc.format_message()}")
-            sys.exit(UNKNOWN)
-
-
-def _pair(kind: type) -> Callable[[Any], Any]:
-    return click.Tuple([kind, kind])
-
-
-def register(cli: click.Group, settings_options: Callable[..., Any]) -> None:
-    @cli.command(cls=_NagiosCommand)
-    @click.option("--window", type=click.FloatRange(min=0.1), default=24.0, show_default=True,
-                  help="hours that 'recently' means for failed, not understood and forged")
-    @click.option("--backlog", type=_pair(int), default=(100, 1000), show_default=True,
-                  help="WARN CRIT: messages stored and not yet processed")
-    @click.option("--backlog-age", type=_pair(int), default=(900, 3600), show_default=True,
-                  help="WARN CRIT: seconds the oldest unprocessed message has waited")
-    @click.option("--silence", type=_pair(float), default=(48.0, 168.0), show_default=True,
-                  help="WARN CRIT: hours since the last message was received")
-    @click.option("--failed", type=_pair(int), default=(1, 10), show_default=True,
-                  help="WARN CRIT: messages whose processing failed (a traceback kept), in the window")
-    @click.option("--unknown", type=_pair(int), default=(20, 200), show_default=True,
-                  help="WARN CRIT: messages not understood (state unknown), in the window")
-    @click.option("--forged", type=_pair(int), default=(10, 100), show_default=True,
-                  help="WARN CRIT: bounces with a forged or expired VERP token, in the window")
-    @click.option("--storms", type=_pair(int), default=(1, 5), show_default=True,
-                  help="WARN CRIT: storms in progress (rejections from one domain counted for no one)")
-    @click.option("--size", type=_pair(float), default=(2048.0, 8192.0), show_default=True,
-                  help="WARN CRIT: database size in MiB (with its WAL)")
-    @settings_options
-    def check(settings: Settings, window: float, **limits: Any) -> None:
-        """Health for monitoring, as a Nagios plugin: one status line with performance data.
-
-        Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (no readable database, bad usage).
-        No message received yet is a WARNING: the route to bounced is not proven.
-        """
-        path = settings.database_path()
-        try:
-            conn = connect_ro(path)
-            try:
-                measures = measure(conn, path, settings, {**limits, "window": window,
-                                                          "silence": tuple(h * 3600 for h in limits["silence"])})
-            finally:
-                conn.close()
-        except sqlite3.Error as exc:
-            click.echo(f"BOUNCED UNKNOWN - cannot read the database: {exc}")
-            click.get_current_context().exit(UNKNOWN)
-        state, line = report(measures)
-        click.echo(line)
-        click.get_current_context().exit(state)  # click's Exit, not SystemExit: the shared options' is UNKNOWN
+            return report(measure(conn, path, settings, limits))
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return UNKNOWN, f"BOUNCED UNKNOWN - cannot read the database: {exc}"
