@@ -169,6 +169,27 @@ def test_postfix_delivers_over_lmtp_unix_from_its_chroot(tmp_path, sink):
     assert log.count("status=sent (250 2.0.0 Stored as") == 3, log
 
 
+def test_postfix_delivers_over_loopback_tcp_lmtp(tmp_path, sink):
+    """The alternative to the socket: lmtp:inet:127.0.0.1:PORT, from the same chrooted client."""
+    sink_port, _ = sink
+    lmtp_port = free_port()
+    postfix = PostfixInstance(Path(tempfile.mkdtemp(prefix="bounced-postfix-")), free_port(), {
+        "bounce.example.com": f"lmtp:inet:127.0.0.1:{lmtp_port}",
+        "sink.example": f"smtp:[127.0.0.1]:{sink_port}",
+    })
+    settings = _settings(tmp_path, lmtp=f"127.0.0.1:{lmtp_port}")
+    with running(settings):
+        postfix.start()
+        try:
+            path = _send(postfix, Sender(Store(settings.database), settings), ("gone",))["gone@sink.example"]
+            events = _wait_for_events(settings.database, 1, timeout=60, log=postfix.log)
+        finally:
+            postfix.stop()
+    assert events == {"gone@sink.example": ("bounce", "5.1.1", 550, "userunknown", "hard", "verp")}
+    raws = sqlite3.connect(settings.database).execute("SELECT mail_from, rcpt_to, state, source FROM raw_messages")
+    assert raws.fetchall() == [("<>", path, "parsed", "lmtp:127.0.0.1")]
+
+
 def _unit_socket(root: Path) -> socket.socket:
     """The socket systemd makes from bounced-lmtp.socket, with /var/spool/postfix moved to ``root``."""
     unit = dict(line.split("=", 1) for line in UNIT.read_text().splitlines() if "=" in line and not line.startswith("#"))
