@@ -1,7 +1,8 @@
 """Metrics in the Prometheus text format, computed from the database, so every intake is counted.
 
 For node_exporter's textfile collector (``bounced metrics --textfile DIR/bounced.prom`` from a
-timer; the file is replaced atomically) or any scraper that runs a command.  prometheus_client is
+timer; the file is replaced atomically), or served on a loopback port (``--listen``), each scrape
+read from the database.  prometheus_client is
 imported only here, when metrics are asked for.
 """
 
@@ -10,11 +11,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client import CollectorRegistry, generate_latest, start_http_server
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
 from bounced.config import Settings
@@ -31,13 +33,21 @@ def _seconds(iso: str | None) -> float:
 class DatabaseCollector:
     """A prometheus_client collector: every figure read from the database at collect time."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, settings: Settings, now: datetime | None = None) -> None:
-        self.conn = conn
-        self.path = path
+    def __init__(self, settings: Settings, now: datetime | None = None) -> None:
+        self.path = settings.database_path()
         self.settings = settings
         self.now = now
+        self.conn: sqlite3.Connection
 
     def collect(self) -> Iterator[Metric]:
+        """One read-only connection per collection: a scrape may come on any thread of the HTTP server."""
+        self.conn = connect_ro(self.path)
+        try:
+            yield from self._collect()
+        finally:
+            self.conn.close()
+
+    def _collect(self) -> Iterator[Metric]:
         now = self.now or datetime.now(UTC)
         one = self.conn.execute
         by_state = dict.fromkeys(STATES, 0) | dict(one("SELECT state, count(*) FROM raw_messages GROUP BY state"))
@@ -106,23 +116,16 @@ class DatabaseCollector:
         yield delay
 
 
-def registry(settings: Settings, now: datetime | None = None) -> tuple[CollectorRegistry, sqlite3.Connection]:
-    """A registry over the database of ``settings``, and its read-only connection (the caller closes it)."""
-    path = settings.database_path()
-    conn = connect_ro(path)
+def registry(settings: Settings, now: datetime | None = None) -> CollectorRegistry:
     reg = CollectorRegistry(auto_describe=False)
-    reg.register(DatabaseCollector(conn, path, settings, now))
-    return reg, conn
+    reg.register(DatabaseCollector(settings, now))
+    return reg
 
 
 def render(settings: Settings, textfile: str | None = None, now: datetime | None = None) -> bytes:
     """The exposition; with ``textfile``, also written there atomically (a temporary file beside it,
     then rename(2)), mode 0644 for node_exporter, so that a scrape never reads half a file."""
-    reg, conn = registry(settings, now)
-    try:
-        data = generate_latest(reg)
-    finally:
-        conn.close()
+    data = generate_latest(registry(settings, now))
     if textfile:
         target = Path(textfile)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
@@ -135,3 +138,15 @@ def render(settings: Settings, textfile: str | None = None, now: datetime | None
             os.unlink(tmp)
             raise
     return data
+
+
+def serve(settings: Settings, host: str, port: int, stop: threading.Event) -> None:
+    """Answer scrapes on host:port (HTTP, /metrics) until ``stop`` is set; each scrape reads the database."""
+    reg = registry(settings)
+    generate_latest(reg)  # a database that cannot be read fails here, not at the first scrape
+    server, thread = start_http_server(port, host, registry=reg)
+    try:
+        stop.wait()
+    finally:
+        server.shutdown()
+        thread.join(5)

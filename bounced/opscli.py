@@ -77,16 +77,27 @@ def register(cli: click.Group, settings_options: Callable[..., Any]) -> None:
     @cli.command()
     @click.option("--textfile", type=click.Path(dir_okay=False, writable=True),
                   help="write node_exporter's textfile collector file here (atomically; name it *.prom)")
+    @click.option("--listen", metavar="HOST:PORT", help="serve /metrics over HTTP here until stopped (keep it on loopback: nothing guards the port)")
     @settings_options
-    def metrics(settings: Settings, textfile: str | None) -> None:
+    def metrics(settings: Settings, textfile: str | None, listen: str | None) -> None:
         """Metrics in the Prometheus text format, from the database: messages, events by reason, suppressions,
-        storms, backlog, processing delay. Printed, or written to --textfile for node_exporter."""
+        storms, backlog, processing delay. Printed, written to --textfile for node_exporter, or served."""
+        import signal
         import sqlite3
+        import threading
 
-        from bounced.metrics import render
+        from bounced import metrics as metrics_mod
+        from bounced.service import split_hostport
 
         try:
-            data = render(settings, textfile)
+            if listen:
+                host, port = split_hostport(listen, "--listen")
+                stop = threading.Event()
+                for sig in (signal.SIGTERM, signal.SIGINT):
+                    signal.signal(sig, lambda *_: stop.set())
+                metrics_mod.serve(settings, host, port, stop)
+                return
+            data = metrics_mod.render(settings, textfile)
         except (sqlite3.Error, OSError) as exc:
             raise click.ClickException(f"metrics: {exc}") from exc
         if not textfile:

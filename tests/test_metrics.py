@@ -140,3 +140,46 @@ def test_metrics_are_cheap_to_import():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
 
+
+
+def test_served_on_a_port_each_scrape_reads_the_database(settings, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    from ports import free_port, listening
+
+    _traffic(settings)
+    port = free_port()
+    cfg = tmp_path / "bounced.toml"
+    cfg.write_text(f'database = "{settings.database}"\n')
+    proc = subprocess.Popen([sys.executable, "-m", "bounced", "metrics", "--listen", f"127.0.0.1:{port}"],
+                            env={**os.environ, "BOUNCED_CONFIG": str(cfg)}, stderr=subprocess.PIPE)
+    try:
+        assert listening(port), proc.stderr.read() if proc.poll() is not None else "not listening"
+
+        def scrape():
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+                return _samples(response.read().decode())
+
+        first = scrape()
+        assert first[("bounced_messages_received_total", ())] == 8
+        assert first[("bounced_backlog_messages", ())] == 1
+        store = Store(settings.database)
+        store.store_raw(mkmail.dsn("more@example.org"), "t")
+        store.close()
+        second = scrape()
+        assert (second[("bounced_messages_received_total", ())], second[("bounced_backlog_messages", ())]) == (9, 2)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_serving_a_missing_database_fails_at_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("BOUNCED_CONFIG", str(tmp_path / "none.toml"))
+    (tmp_path / "none.toml").write_text("")
+    result = CliRunner().invoke(cli, ["metrics", "--db", str(tmp_path / "gone.db"), "--listen", "127.0.0.1:1"])
+    assert (result.exit_code, result.output) == (1, f"Error: metrics: {tmp_path / 'gone.db'}: no such database\n")
