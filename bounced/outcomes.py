@@ -43,12 +43,17 @@ def log_outcomes(conn: sqlite3.Connection, raw_id: int, bounce: Bounce) -> None:
     """After a message is recorded: a line per recipient event (a warning for a parse failure)."""
     if bounce.kind is Kind.UNKNOWN and bounce.error and not bounce.error.startswith("not a bounce report"):
         # broken MIME, a report with no recipients, an empty message: what a human should look at
-        log.warning("raw %s msgid=%s: not understood: %s", raw_id, bounce.message_id, bounce.error)
+        log.warning("raw %s msgid=%s: not understood: %s", raw_id, _q(bounce.message_id), bounce.error.replace("\r", "\\r").replace("\n", "\\n"))
     if not log.isEnabledFor(logging.INFO):
         return
     names = ("address", "reason", "rule", "bounce_type", "kind", "status", "correlation", "verp", "counts",
              "storm", "domain", "message_id", "state", "policy_rule", "why")
-    for values in conn.execute(_QUERY, (raw_id,)).fetchall():
+    try:
+        rows = conn.execute(_QUERY, (raw_id,)).fetchall()
+    except sqlite3.Error as exc:  # the message is recorded already: a log line must not turn it into a failure
+        log.warning("raw %s msgid=%s: outcomes not logged: %s", raw_id, _q(bounce.message_id), exc)
+        return
+    for values in rows:
         row = dict(zip(names, values))
         if row["correlation"] == "forged":
             FORGED.note(f"{row['address']} ({row['verp']}), raw {raw_id}")

@@ -169,3 +169,37 @@ def test_a_surge_is_reported_once_a_window():
         now[0] = float(t)
         seen.append(surge.note(f"at {t}"))
     assert [t for t, hit in zip((0, 1, 20, 21, 22, 23, 24, 40, 41, 42), seen) if hit] == [22, 42]
+
+
+def _row(**changes):
+    row = {"address": "a@example.org", "reason": "userunknown", "rule": "status 5.1.1", "bounce_type": "hard",
+           "kind": "bounce", "status": "5.1.1", "correlation": "verp", "verp": "valid", "counts": 1, "storm": 0,
+           "domain": "example.org", "message_id": "<m@x>", "state": "suppressed", "policy_rule": "hard",
+           "why": "hard bounce: userunknown 5.1.1 at 2026-11-20T10:00:00+00:00"}
+    return {**row, **changes}
+
+
+@pytest.mark.parametrize(("changes", "expected"), [
+    ({}, "suppressed (hard): hard bounce: userunknown 5.1.1 at 2026-11-20T10:00:00+00:00"),
+    ({"state": "active", "why": "no event that counts"}, "not suppressed: no event that counts"),
+    ({"storm": 1}, "not counted: a storm of policy rejections from example.org"),
+    ({"counts": 0, "correlation": "forged", "verp": "expired"}, "not counted: expired VERP token"),
+    ({"counts": 0, "correlation": "orphan"}, "not counted: matches no registered send (orphan; count_orphans is off)"),
+    ({"counts": 0, "correlation": "foreign"}, "not counted: matches no registered send (foreign; count_orphans is off)"),
+    ({"counts": 0, "address": ""}, "not counted: the report names no one"),
+    ({"counts": 0, "correlation": "recent"}, "not counted (recent)"),
+])
+def test_decision_says_why(changes, expected):
+    from bounced.outcomes import decision
+
+    assert decision(_row(**changes)) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, "-"), ("", "-"), ("a@example.org", "a@example.org"), ("status 5.1.1", '"status 5.1.1"'),
+    ('"a b"@example.org', '"\\"a b\\"@example.org"'), ("x\n<3>forged line", '"x\\n<3>forged line"'), (550, "550"),
+])
+def test_fields_cannot_break_a_line(value, expected):
+    from bounced.outcomes import _q
+
+    assert _q(value) == expected
