@@ -85,3 +85,6 @@ def parse(settings: Settings, paths: tuple[str, ...], as_json: bool, jobs: int |
 from bounced.commands import register_commands  # noqa: E402  (the database commands live apart)
 
 register_commands(cli, settings_options)
+from bounced.opscli import register as register_ops  # noqa: E402  (check, metrics)
+
+register_ops(cli, settings_options)

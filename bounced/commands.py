@@ -104,15 +104,17 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
         # standard input is gone once read, so it is committed durably.
         store = Store(settings.database_path(), durable="-" in paths)
         pipeline = Pipeline(store, settings)
+        from bounced import progress as bars
+
         counts: dict[str, int] = {}
-        show = sys.stderr.isatty() if progress is None else progress
-        with click.progressbar(iter_messages(list(paths)), label="ingest", file=sys.stderr if show else io.StringIO(),
-                               item_show_func=lambda item: item[0][-40:] if item else "") as bar:
+        show = bars.shown(progress)
+        with bars.byte_bar("ingest", bars.input_bytes(paths) if show else None, show) as advance:
             with store.batch(every=200) as tick:  # files are the source of truth: one commit per 200
-                for source, data in bar:
+                for source, data in iter_messages(list(paths)):
                     outcome = pipeline.ingest(data, source)
                     counts[outcome.state] = counts.get(outcome.state, 0) + 1
                     tick()
+                    advance(len(data))
         click.echo(", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "no messages")
 
     @cli.command()
@@ -122,15 +124,14 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
     def serve(settings: Settings, listen: str | None, lmtp: str | None) -> None:
         """Run the SMTP/LMTP listener that bounce reports are delivered to."""
         import asyncio
-        import logging
 
         from bounced.config import override
+        from bounced.logsetup import configure
         from bounced.service import serve as run
 
         settings = override(settings, listen=listen, lmtp=lmtp)
         refuse_problems(settings)
-        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command trace
+        configure()  # sd-daemon priorities under the journal; aiosmtpd's per-command trace muted
         asyncio.run(run(settings))
 
     @cli.command()
@@ -141,15 +142,15 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
     @settings_options
     def poll(settings: Settings, names: tuple[str, ...], mode: str) -> None:
         """Read bounce mailboxes over IMAP: store, move or flag each message, then process; non-bounces to their own folder."""
-        import logging
         import signal
         import threading
 
         from bounced.intake.imap import NETWORK_ERRORS, Poller
+        from bounced.logsetup import configure
         from bounced.service import notify
 
         refuse_problems(settings)
-        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+        configure()
         boxes = [m for m in settings.mailboxes if not names or m.name in names]
         unknown = set(names) - {m.name for m in settings.mailboxes}
         if unknown or not boxes:
@@ -371,14 +372,16 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
     @click.option("--failed", "which", flag_value="failed", default=True, help="messages that failed (default)")
     @click.option("--orphans", "which", flag_value="orphans", help="messages whose bounces matched no send")
     @click.option("--dry-run", is_flag=True, help="show what would change; write nothing")
+    @click.option("--progress/--no-progress", default=None, help="a progress bar (default: when stderr is a terminal)")
     @settings_options
-    def reprocess_cmd(settings: Settings, which: str, dry_run: bool) -> None:
+    def reprocess_cmd(settings: Settings, which: str, dry_run: bool, progress: bool | None) -> None:
         """Re-parse stored raw messages (after an upgrade or a rule change) and re-derive events and states."""
         existing_store(settings)
         try:
+            from bounced import progress as bars
             from bounced.reports import reprocess
 
-            result = reprocess(settings, which, dry_run)
+            result = reprocess(settings, which, dry_run, lambda ids: bars.counted(ids, "reprocess", bars.shown(progress)))
         except BouncedError as exc:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"{result.messages} message(s) reprocessed; {len(result.changed)} address state(s) "

@@ -51,6 +51,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("suppress_complaints", True, "suppress addresses whose owners complained (ARF feedback)"),
     Setting("listen", "127.0.0.1:2525", "SMTP listener host:port", v.host_port),
     Setting("lmtp", "", "LMTP listener: host:port or the absolute path of a unix socket; empty for none", v.lmtp_address),
+    Setting("lmtp_group", "", "group of the LMTP unix socket (mode 0660), e.g. postfix; empty: the process's group"),
     Setting("smtp_max_size", 10 * 1024 * 1024, "largest message accepted, in bytes (SIZE, else 552)", v.between(1024, 1 << 30)),
     Setting("smtp_max_connections", 100, "concurrent SMTP/LMTP sessions; more are answered 421", v.between(1, 100_000)),
     Setting("smtp_max_recipients", 100, "recipients per message; more are answered 452", v.between(1, 100_000)),
@@ -198,6 +199,7 @@ class Settings:
     count_orphans: bool = False
     listen: str = "127.0.0.1:2525"
     lmtp: str = ""
+    lmtp_group: str = ""
     smtp_max_size: int = 10 * 1024 * 1024
     smtp_max_connections: int = 100
     smtp_max_recipients: int = 100

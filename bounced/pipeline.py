@@ -19,6 +19,7 @@ from bounced.config import Settings
 from bounced.correlate import correlate_all, counts, decode_verp, owner
 from bounced.errors import StoreError
 from bounced.model import Bounce, Kind
+from bounced.outcomes import log_outcomes
 from bounced.parse import parse_message
 from bounced.schema import POLICY_REASONS
 from bounced.store import Store, now
@@ -84,6 +85,7 @@ class Pipeline:
         if outcome is not None:
             return outcome
         events = self.store.query("SELECT id FROM events WHERE raw_id = ?", [raw_id])
+        log_outcomes(self.store.conn, raw_id, bounce)
         state = "unknown" if bounce.kind is Kind.UNKNOWN else "parsed"
         log.info("raw %s %s: %s, %d event(s)", raw_id, row["source"], bounce.kind.value, len(events))
         return Outcome(raw_id, state, bounce.kind.value, len(events), bounce.error)

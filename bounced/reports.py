@@ -6,6 +6,7 @@ import dataclasses
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,8 +47,10 @@ _WHERE = {
 }
 
 
-def reprocess(settings: Settings, which: str, dry_run: bool = False) -> Reprocessed:
-    """Re-run the pipeline over stored messages; with dry_run, on a copy of the database."""
+def reprocess(settings: Settings, which: str, dry_run: bool = False,
+              each: Callable[[list[int]], Iterable[int]] = iter) -> Reprocessed:
+    """Re-run the pipeline over stored messages; with dry_run, on a copy of the database.
+    ``each`` walks the ids (a progress bar wraps them)."""
     path = settings.database_path()
     if dry_run:
         tmpdir = tempfile.mkdtemp(prefix="bounced-dry-run-")
@@ -58,18 +61,19 @@ def reprocess(settings: Settings, which: str, dry_run: bool = False) -> Reproces
         src.close()
         dst.close()
         try:
-            return _reprocess(Store(path), Store(copy), dataclasses.replace(settings, database=str(copy)), which)
+            return _reprocess(Store(path), Store(copy), dataclasses.replace(settings, database=str(copy)), which, each)
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)
     store = Store(path)
-    return _reprocess(store, store, settings, which)
+    return _reprocess(store, store, settings, which, each)
 
 
-def _reprocess(original: Store, target: Store, settings: Settings, which: str) -> Reprocessed:
+def _reprocess(original: Store, target: Store, settings: Settings, which: str,
+               each: Callable[[list[int]], Iterable[int]] = iter) -> Reprocessed:
     before = {r["address"]: r["state"] for r in original.query("SELECT address, state FROM addresses")}
     pipeline = Pipeline(target, settings)
     ids = target.raw_ids(_WHERE[which])
-    for raw_id in ids:
+    for raw_id in each(ids):
         pipeline.process(raw_id)
     after = {r["address"]: r["state"] for r in target.query("SELECT address, state FROM addresses")}
     changed = [(a, before.get(a, "none"), after.get(a, "none")) for a in sorted(set(before) | set(after))

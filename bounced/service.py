@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import shutil
 import signal
 import socket
 import ssl
@@ -74,6 +75,17 @@ def _is_loopback(host: str) -> bool:
         return ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def socket_access(path: str, group: str) -> None:
+    """Mode 0660 for the LMTP socket whatever the umask (the unit's UMask=0077 would leave 0700, which
+    Postfix's lmtp client, running as postfix, cannot connect to), and the group it runs in."""
+    try:
+        if group:
+            shutil.chown(path, group=group)
+        os.chmod(path, 0o660)
+    except (LookupError, OSError) as exc:  # no such group, or not ours to give
+        raise ConfigError(f"lmtp_group: cannot give {path} to group {group!r}: {exc}") from exc
 
 
 class Server:
@@ -158,6 +170,7 @@ class Server:
                 if os.path.exists(self.settings.lmtp):
                     os.unlink(self.settings.lmtp)
                 self.servers.append(await loop.create_unix_server(self._factory(True), self.settings.lmtp))
+                socket_access(self.settings.lmtp, self.settings.lmtp_group)
             else:
                 lhost, lport = split_hostport(self.settings.lmtp, "lmtp")
                 self.servers.append(await loop.create_server(self._factory(True), lhost, lport))

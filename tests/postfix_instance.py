@@ -62,6 +62,8 @@ discard   unix  -       -       n       -       -       discard
 anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
+# chrooted in the queue directory, as Debian's master.cf runs it
+lmtp      unix  -       -       y       -       -       lmtp
 """
 
 
@@ -98,6 +100,11 @@ class PostfixInstance:
     def stop(self) -> None:
         self._postfix("stop")
         shutil.rmtree(self.root, ignore_errors=True)
+
+    @property
+    def queue(self) -> Path:
+        """The queue directory: a chrooted client's root, and where relative socket paths start."""
+        return self.root / "queue"
 
     def log(self) -> str:
         path = self.root / "maillog"

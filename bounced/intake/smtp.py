@@ -18,6 +18,7 @@ from bounced.config import Settings
 from bounced.errors import StoreError
 from bounced.intake.spool import Spool
 from bounced.intake.surge import ForgedSurge
+from bounced.surge import Surge
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ class BounceHandler:
         self.spool = spool
         self.secret = secret
         self.lmtp = lmtp
+        self.forged = Surge("forged or expired VERP tokens refused at RCPT")
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]) -> str:
         if len(envelope.rcpt_tos) >= self.settings.smtp_max_recipients:
@@ -52,6 +54,7 @@ class BounceHandler:
                 log.warning("forged VERP tokens are rare again: refusing them at RCPT")
         if info is not None and info.signed and not info.valid and self.settings.smtp_forged_verp == "reject":
             log.info("RCPT %s refused: VERP token %s (peer %s)", address, info.problem, session.peer)
+            self.forged.note(f"{address} ({info.problem}) from {session.peer}")
             return f"550 5.1.1 Unknown recipient ({info.problem} return path)"
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
@@ -66,7 +69,7 @@ class BounceHandler:
         peer = session.peer[0] if isinstance(session.peer, tuple) else str(session.peer)
         rcpts = ", ".join(envelope.rcpt_tos)
         try:
-            raw_id, duplicate = await self.spool.store(data, f"smtp:{peer}", mail_from, rcpts)
+            raw_id, duplicate = await self.spool.store(data, f"{'lmtp' if self.lmtp else 'smtp'}:{peer or 'unix'}", mail_from, rcpts)
         except StoreError as exc:
             log.error("from=%s to=%s size=%d: not stored, 451: %s", mail_from, rcpts, len(data), exc)
             reply = "451 4.3.0 Cannot store the message now; try again later"

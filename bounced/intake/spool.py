@@ -129,7 +129,9 @@ class Spool:
 
 def process_loop(settings: Settings, wake: Any, stop: Any, parent: int) -> None:
     """The processor process: parse, correlate and record every stored message, until stopped."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from bounced.logsetup import configure
+
+    configure()  # stderr is the listener's: the journal's stream under systemd
     os.nice(10)  # under a burst the listener comes first; the backlog is parsed when it eases
     store = Store(settings.database_path(), durable=False)  # events and states derive from the raw rows
     pipeline = Pipeline(store, settings)
