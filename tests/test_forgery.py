@@ -305,6 +305,7 @@ def config(tmp_path, monkeypatch):
     cfg.write_text(f'database = "{tmp_path / "b.db"}"\nbounce_domains = ["bounce.example.com"]\n'
                    f'verp_secret_file = "{tmp_path / "key"}"\n')
     (tmp_path / "key").write_text(SECRET + "\n")
+    (tmp_path / "key").chmod(0o600)
     monkeypatch.setenv("BOUNCED_CONFIG", str(cfg))
     return cfg
 
