@@ -32,7 +32,7 @@ def _serve(tmp_path, port, journal: bool):
     cfg = tmp_path / "bounced.toml"
     cfg.write_text(f'database = "{tmp_path / "b.db"}"\nlisten = "127.0.0.1:{port}"\n'
                    f'bounce_domains = ["bounce.example.com"]\nverp_secret_file = "{tmp_path / "key"}"\n'
-                   "storm_threshold = 3\n")
+                   "storm_threshold = 3\nsmtp_forged_surge_percent = 99\n")  # ten forgeries stay refused
     err = open(tmp_path / "serve.err", "wb")
     st = os.fstat(err.fileno())
     env = {**os.environ, "BOUNCED_CONFIG": str(cfg), "JOURNAL_STREAM": f"{st.st_dev}:{st.st_ino}" if journal else "1:2"}
@@ -47,6 +47,7 @@ def _serve(tmp_path, port, journal: bool):
 def _traffic(tmp_path, port):
     """A hard bounce to a registered send, an orphan, a storm, a report with no recipient, forged tokens."""
     (tmp_path / "key").write_text("0123456789abcdef0123456789abcdef")
+    (tmp_path / "key").chmod(0o600)
     settings = Settings(database=str(tmp_path / "b.db"), bounce_domains=("bounce.example.com",),
                         verp_secret_file=str(tmp_path / "key"))
     path = Sender(Store(settings.database), settings).register("<news-1@sender.example.com>", "gone@example.org")
@@ -114,6 +115,7 @@ def test_serve_under_the_journal_prefixes_priorities_and_logs_each_outcome(tmp_p
 def test_no_prefixes_when_stderr_is_not_the_journal_stream(tmp_path):
     port = free_port()
     (tmp_path / "key").write_text("0123456789abcdef0123456789abcdef")
+    (tmp_path / "key").chmod(0o600)
     proc = _serve(tmp_path, port, journal=False)
     with smtplib.SMTP("127.0.0.1", port, timeout=10) as c:
         c.sendmail("<>", ["bounces@bounce.example.com"], mkmail.dsn("who@example.net"))

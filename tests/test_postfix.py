@@ -91,6 +91,7 @@ def _send(postfix, sender, users):
 
 def _settings(tmp_path, **changes):
     (tmp_path / "key").write_text("0123456789abcdef0123456789abcdef")
+    (tmp_path / "key").chmod(0o600)
     return Settings(database=str(tmp_path / "b.db"), bounce_domains=("bounce.example.com",),
                     verp_secret_file=str(tmp_path / "key"), listen=f"127.0.0.1:{free_port()}", **changes)
 

@@ -14,7 +14,9 @@ import mkmail
 def _run(args, tmp_path, tty: bool):
     """Run the CLI with stderr on a pseudo-terminal (or a file); (stdout, what stderr showed)."""
     env = {**os.environ, "BOUNCED_CONFIG": str(tmp_path / "none.toml"), "COLUMNS": "160"}
-    (tmp_path / "none.toml").write_text(f'database = "{tmp_path / "b.db"}"\n')
+    (tmp_path / "none.toml").write_text(f'database = "{tmp_path / "b.db"}"\nverp_secret_file = "{tmp_path / "key"}"\n')
+    (tmp_path / "key").write_text("0123456789abcdef0123456789abcdef")
+    (tmp_path / "key").chmod(0o600)
     if not tty:
         done = subprocess.run([sys.executable, "-m", "bounced", *args], env=env, capture_output=True, timeout=300)
         return done.stdout.decode(), done.stderr.decode()
