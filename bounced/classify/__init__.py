@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bounced.classify import rhost, status
+import re
+
+from bounced.classify import reply, rhost, sender, status
 from bounced.classify.command import command_of
 from bounced.classify.reasons import HARD, MODULES, NEEDLES
 from bounced.classify.reasons.networkerror import NO_ANSWER as _NO_ANSWER
@@ -28,6 +30,13 @@ OUTRANKS_STATUS = frozenset({
 # Enhanced status codes of a mailbox that exists but refused ("X.2.0 other mailbox status",
 # "X.2.1 mailbox disabled"): a "user unknown" with them comes from a filter.
 _MAILBOX_REFUSED = frozenset({"5.2.0", "5.2.1", "4.2.0", "4.2.1"})
+# Exchange Online's directory-based edge blocking, "550 5.4.1 Recipient address rejected: Access denied.
+# AS(201806281)": the address is not in the tenant's directory as synchronised, which a live address
+# of a hybrid or half-migrated tenant also meets (spec rule 7: ambiguous, so soft).
+_EDGE_BLOCKING = re.compile(r"recipient address(?:es)? rejected ?: access denied")
+# Postfix's "Host or domain name not found. ... type=MX: Host not found, try again" is a DNS server failure
+# (SERVFAIL, a timeout), not a name that does not exist (spec rule 5 is about NXDOMAIN and no MX/A).
+_DNS_TEMPORARY = re.compile(r"not found, try again|temporary failure in name resolution|servfail")
 _TEXT_LIMIT = 1500  # a diagnostic longer than this has quoted more than the reply; its head is what counts
 
 
@@ -96,16 +105,26 @@ def _reason(f: Finding) -> tuple[str, str]:
         return f.reason, "format"
     if f.action in (Action.DELIVERED, Action.RELAYED, Action.EXPANDED):
         return "delivered", "action"
-    text = (f.diagnostic or "")[:_TEXT_LIMIT]
+    text = reply.normalise(f.diagnostic or "")[:_TEXT_LIMIT]
     lowered = text.lower()
-    code = status.in_text(text) or f.status
+    inner, wrapped = status.innermost(text)
+    code = inner or f.status
     command = command_of(f.command, text)
+    reason, rule = _decided(f, text, lowered, code, command)
+    if wrapped and rule.startswith(("status", "text")):
+        rule += f", quoted reply inside {status.in_text(text)}"
+    return _about_sender(reason, rule, f, lowered, command)
+
+
+def _decided(f: Finding, text: str, lowered: str, code: str | None, command: str | None) -> tuple[str, str]:
     by_host = rhost.reason(f.remote_mta, code, f.reply_code, text, command)
     if by_host:
-        return by_host, "rhost"
+        return by_host
     by_exchange = status.exchange_reason(text)
     if by_exchange:
-        return by_exchange, "exchange code"
+        return by_exchange, "exchange code " + status.EXCHANGE_RE.search(text).group(1)
+    if _EDGE_BLOCKING.search(lowered):
+        return "onhold", "directory-based edge blocking: ambiguous about the recipient"
     present = NEEDLES.present(lowered)
     said = _said(lowered, present)
     if code in status.DEFINITIVE:
@@ -113,21 +132,39 @@ def _reason(f: Finding) -> tuple[str, str]:
         if said not in OUTRANKS_STATUS or said == by_status or MODULES[by_status].PHRASES.search(lowered, present):
             return by_status, f"status {code}"
     if said:
-        return _reading(said, f, lowered, code or str(f.reply_code or ""), command), f"text:{said}"
+        return _reading(said, f, lowered, code or str(f.reply_code or ""), command)
     return _without_words(f, lowered, code, command)
 
 
-def _reading(said: str, f: Finding, text: str, code: str, command: str | None) -> str:
+def _about_sender(reason: str, rule: str, f: Finding, lowered: str, command: str | None) -> tuple[str, str]:
+    """A refusal of the sender or the sending host is never about the recipient (spec rule 6)."""
+    if reason not in sender.ABOUT_RECIPIENT:
+        return reason, rule
+    by_phase = sender.refused(command)
+    if by_phase:
+        return by_phase, f"refused at {_PHASES[command or '']}"
+    if sender.named(f, lowered):
+        return "rejected", "sender named in reply"
+    return reason, rule
+
+
+_PHASES = {"CONNECT": "connection", "HELO": "HELO/EHLO", "MAIL": "MAIL FROM"}
+
+
+def _reading(said: str, f: Finding, text: str, code: str, command: str | None) -> tuple[str, str]:
     """What the words mean given the action, the command they answered and the code that came with them."""
-    if said == "userunknown" and (command == "DATA" or (code in _MAILBOX_REFUSED and command != "RCPT")):
-        return "filtered"
-    if said == "hostunknown" and code[:1] == "4":
-        return "networkerror"
+    rule = f"text:{said}"
+    if said == "userunknown" and command == "DATA" and rhost.japanese_carrier(f.address, f.remote_mta):
+        return "filtered", rule + " after DATA, a Japanese carrier's sender filter"
+    if said == "userunknown" and code in _MAILBOX_REFUSED and command != "RCPT":
+        return "filtered", rule + f" against status {code} (a mailbox that exists)"
+    if said == "hostunknown" and _DNS_TEMPORARY.search(text):
+        return "networkerror", rule + ", a temporary DNS failure"  # SERVFAIL or a timeout, not NXDOMAIN
     if said == "networkerror" and f.action is Action.FAILED and (code[:1] != "5" or code == "5.0.0") and _NO_ANSWER.search(text):
-        return "expired"  # gave up on a host that never answered or refused every connection
+        return "expired", rule + ", gave up"  # on a host that never answered (spec rule 3: cause or expired)
     if said == "systemerror" and command == "CONNECT":
-        return "blocked"  # "421 Service not available" to the greeting: this client is refused
-    return said
+        return "blocked", "refused at connection"  # "421 Service not available" to the greeting
+    return said, rule
 
 
 def _without_words(f: Finding, text: str, code: str | None, command: str | None) -> tuple[str, str]:
@@ -140,10 +177,8 @@ def _without_words(f: Finding, text: str, code: str | None, command: str | None)
         if weak is not None and text and weak.search(text):
             return name, f"weak text:{name}"
     klass = (code or str(f.reply_code or ""))[:1]
-    if command == "CONNECT" and klass in ("4", "5"):
-        return "blocked", "refused at connection"
-    if command == "MAIL" and klass in ("4", "5"):
-        return "rejected", "refused at MAIL FROM"
+    if command in _PHASES and klass in ("4", "5"):
+        return sender.refused(command) or "blocked", f"refused at {_PHASES[command]}"
     for name, module in MODULES.items():
         if f.reply_code in module.REPLY_CODES:
             return name, f"reply {f.reply_code}"

@@ -15,8 +15,6 @@ PHRASES = phrases(
     # a plain-text DSN: "Delivery to the following recipients was aborted after 5.0 hour(s)"
     r"aborted after \d+(?:\.\d+)? hours?",
     r"could not deliver for the last \d+",
-    # Zoho: "421 Host not reachable."
-    r"host not reachable",
     r"unable to deliver message after multiple retries",
     r"could not be delivered (?:for|within) (?:more than|\d+)",
     r"(?:was|has) not been delivered (?:for|within)",

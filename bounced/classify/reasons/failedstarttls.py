@@ -23,5 +23,6 @@ PHRASES = phrases(
     r"tls is not available",
 )
 # RFC 5248: X.7.10 encryption needed; RFC 3207 "454 TLS not available due to temporary reason"
-STATUSES = frozenset({"5.7.10", "4.7.10"})
+# and RFC 8689 X.7.30 REQUIRETLS support required
+STATUSES = frozenset({"5.7.10", "4.7.10", "5.7.30", "4.7.30"})
 REPLY_CODES: frozenset[int] = frozenset()

@@ -20,6 +20,9 @@ PHRASES = phrases(
     r"mail receiving disabled",
     # RFC 3463 X.3.2 with 521: "System not accepting network messages"
     r"not accepting network messages",
+    # qmail-remote: "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)": the domain has MX
+    # records but none leads to an address (a null MX "0 .", or MX hosts without A records)
+    r"couldn'?t find a mail exchanger or ip address",
     # Yahoo: "No mx record found for domain=..."
     r"no mx record found for domain",
 )

@@ -69,12 +69,11 @@ PHRASES = phrases(
     r"bad destination mailbox address",
     # Gmail: "The email account that you tried to reach does not exist"
     r"the email account that you tried to reach does not exist",
-    # Exchange / Office 365: "Requested action not taken: mailbox unavailable", RESOLVER.ADR.RecipNotFound,
-    # "Recipient address rejected: Access denied" (directory-based edge blocking)
+    # Exchange / Office 365: "Requested action not taken: mailbox unavailable", RESOLVER.ADR.RecipNotFound
+    # (not "Recipient address rejected: Access denied", directory-based edge blocking: see classify)
     r"requested action not taken: mailbox unavailable",
     r"mailbox (?:is )?unavailable(?! due)",
     r"mailbox \S+@\S+ (?:is )?unavailable",
-    r"recipient address rejected: access denied",
     r"the recipient name is not recognized",
     r"recipient not recognized",
     # Yahoo: "This user doesn't have a yahoo.com account"
