@@ -6,7 +6,7 @@ import re
 
 from bounced.classify import reply, rhost, sender, status
 from bounced.classify.command import command_of
-from bounced.classify.reasons import HARD, MODULES, NEEDLES
+from bounced.classify.reasons import HARD, MODULES, NEEDLES, phrases, spamdetected
 from bounced.classify.reasons.networkerror import NO_ANSWER as _NO_ANSWER
 from bounced.model import Action, BounceType, Finding
 
@@ -37,7 +37,21 @@ _EDGE_BLOCKING = re.compile(r"recipient address(?:es)? rejected ?: access denied
 # Postfix's "Host or domain name not found. ... type=MX: Host not found, try again" is a DNS server failure
 # (SERVFAIL, a timeout), not a name that does not exist (spec rule 5 is about NXDOMAIN and no MX/A).
 _DNS_TEMPORARY = re.compile(r"not found, try again|temporary failure in name resolution|servfail")
-_TEXT_LIMIT = 1500  # a diagnostic longer than this has quoted more than the reply; its head is what counts
+_TEXT_LIMIT = 1500
+
+
+def _present(text: str) -> set[str]:
+    return NEEDLES.present(text)
+
+
+def _content_refused_only(text: str) -> bool:
+    """Whether the only spam wording is a bare "content rejected" (no spam word: spec, class contenterror)."""
+    without = _SPAM_CONTENT_REFUSED_RE.sub(" ", text)
+    return without != text and not MODULES["spamdetected"].PHRASES.search(without)
+
+
+_SPAM_CONTENT_REFUSED_RE = re.compile("|".join(spamdetected.CONTENT_REFUSED.alternatives))
+_SPAM_SIGNATURE = phrases(r"spam ?signature", r"sanesecurity\.(?:spam|junk|jurlbl|scam|phish)")  # a diagnostic longer than this has quoted more than the reply; its head is what counts
 
 
 def classify(finding: Finding) -> tuple[str, BounceType, str]:
@@ -145,6 +159,8 @@ def _about_sender(reason: str, rule: str, f: Finding, lowered: str, command: str
         return by_phase, f"refused at {_PHASES[command or '']}"
     if sender.named(f, lowered):
         return "rejected", "sender named in reply"
+    if sender.spoken_of(lowered):
+        return "rejected", "reply about the sender's address"
     return reason, rule
 
 
@@ -158,6 +174,10 @@ def _reading(said: str, f: Finding, text: str, code: str, command: str | None) -
         return "filtered", rule + " after DATA, a Japanese carrier's sender filter"
     if said == "userunknown" and code in _MAILBOX_REFUSED and command != "RCPT":
         return "filtered", rule + f" against status {code} (a mailbox that exists)"
+    if said == "spamdetected" and _content_refused_only(text) and code[:3] not in ("5.7", "4.7"):
+        return "contenterror", rule + ", content refused without spam words"
+    if said == "virusdetected" and _SPAM_SIGNATURE.search(text, _present(text)):
+        return "spamdetected", "text:spamdetected, a spam signature of a virus scanner"
     if said == "hostunknown" and _DNS_TEMPORARY.search(text):
         return "networkerror", rule + ", a temporary DNS failure"  # SERVFAIL or a timeout, not NXDOMAIN
     if said == "networkerror" and f.action is Action.FAILED and (code[:1] != "5" or code == "5.0.0") and _NO_ANSWER.search(text):

@@ -10,6 +10,13 @@ from bounced.model import Finding
 # Where a transcript or a log line names the sender only to say what was sent ("MAIL FROM:<x>",
 # Postfix's "from=<x>"): that is not the reply naming it.
 _ENVELOPE_WORDS = re.compile(r"(?:mail from|from)[:=]?\s*<?\s*$|envelope-from\s*<?\s*$")
+# A reply about the sender's address or domain in any server's words: "Sender address rejected", "sender
+# domain has no MX record", "Domain of sender address x does not exist", "sender's domain is unknown".
+_ABOUT_SENDER = re.compile(
+    r"\b(?:sender|sender'?s|envelope sender|return[- ]path|mail from)(?: e-?mail)? (?:address|domain)\b[^.;]{0,40}?"
+    r"(?:rejected|refused|denied|blocked|unknown|not found|(?:does not|doesn'?t) exist|invalid|not allowed|no mx|has no)"
+    r"|\bdomain of sender address\b"
+)
 # Where a report's copy of the returned message (or of its header) starts inside the diagnostic.
 _COPY = re.compile(
     r"original message follows|message (?:text|header)s? follows|copy of the (?:original )?message"
@@ -26,6 +33,11 @@ def refused(command: str | None) -> str | None:
     if command == "MAIL":
         return "rejected"  # the envelope sender
     return None
+
+
+def spoken_of(text: str) -> bool:
+    """Whether the (lower-cased) reply says that the sender's address or domain is what it refuses."""
+    return _ABOUT_SENDER.search(text[: _copy_start(text)]) is not None
 
 
 def named(finding: Finding, text: str) -> bool:

@@ -30,6 +30,15 @@ PHRASES = phrases(
     r"message (?:has been )?delayed",
     r"delivery attempts will continue",
     r"no action is required on your part",
+    # a duration: "message is older than 5 days", "maximum time in queue exceeded", "expired after 5 days",
+    # "no successful delivery within 48 hours", "queue lifetime exceeded"
+    r"(?:message|it) is older than",
+    r"(?:maximum|max) (?:time|age|lifetime) in (?:the )?queue",
+    r"in the queue for (?:too long|more than)",
+    r"(?:queue )?lifetime (?:exceeded|expired)",
+    r"expired after \d+",
+    r"no successful delivery (?:attempt )?(?:within|in) \d+",
+    r"retry (?:period|timeout|time limit) (?:exceeded|expired)",
     # GoDaddy: "Delivery timeout"
     r"delivery timeout",
     # mail held for collection (ETRN/ODMR): "it has not been collected after 5 days"

@@ -27,4 +27,6 @@ PHRASES = phrases(
     r"no mx record found for domain",
 )
 STATUSES = frozenset({"5.1.10", "4.1.10"})
-REPLY_CODES = frozenset({521, 556})
+# RFC 7504 556 "domain does not accept mail" (not a bare 521: servers also answer it to a refused client
+# at connection, "521 go away", so alone it is weak, spec rule 7)
+REPLY_CODES = frozenset({556})

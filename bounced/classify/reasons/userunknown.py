@@ -95,5 +95,7 @@ PHRASES = phrases(
     r"this address no longer accepts mail",
     r"address (?:is )?(?:wrong or )?no longer (?:valid|in use)",
 )
-STATUSES = frozenset({"5.1.1", "4.1.1", "5.1.0", "5.1.3", "5.1.9"})
+# X.1.1 bad destination mailbox, X.1.3 bad destination mailbox address syntax (not X.1.0 "other address
+# status", a generic code that says nothing of the mailbox: spec rule 7)
+STATUSES = frozenset({"5.1.1", "4.1.1", "5.1.3"})
 REPLY_CODES: frozenset[int] = frozenset()
