@@ -61,7 +61,7 @@ KNOWN: dict[str, tuple[str, ...] | None] = {
     '(?:not accepted|rejected|refused|denied|blocked|bounced) (?:for|due to|by) (?:\\S+ ){0,3}?polic(?:y|ies)': ('polic',),
     '(?:not enough|no|low|out of) (?:free )?disk space': ('disk space',),
     "(?:not|n'?t) have enough (?:storage )?space": (' have enough ',),
-    "(?:no|could not find (?:an? )?|couldn'?t find (?:an? )?)(?:dns )?mx (?:or a )?records?\\b(?! found for domain)": ('record',),
+    "(?:no|could not find(?: an?)?|couldn'?t find(?: an?)?) (?:dns )?mx (?:or a )?records?\\b(?! found for domain)": ('record',),
     '(?:no|missing|invalid) (?:reverse|rdns|ptr)': ('reverse', 'rdns', 'ptr'),
     '(?:prohibited|forbidden|banned|blocked) (?:attachment|file|extension)': ('attachment', 'file', 'extension'),
     '(?:queue )?lifetime (?:exceeded|expired)': ('lifetime ex',),

@@ -126,7 +126,7 @@ def _reason(f: Finding) -> tuple[str, str]:
     command = command_of(f.command, text)
     reason, rule = _decided(f, text, lowered, code, command)
     if wrapped and rule.startswith(("status", "text")):
-        rule += f", quoted reply inside {status.in_text(text)}"
+        rule += f" (the quoted reply's, inside wrapper status {status.in_text(text)})"
     return _about_sender(reason, rule, f, lowered, command)
 
 

@@ -9,13 +9,13 @@ from bounced.model import Finding
 
 # Where a transcript or a log line names the sender only to say what was sent ("MAIL FROM:<x>",
 # Postfix's "from=<x>"): that is not the reply naming it.
-_ENVELOPE_WORDS = re.compile(r"(?:mail from|from)[:=]?\s*<?\s*$|envelope-from\s*<?\s*$")
+_ENVELOPE_WORDS = re.compile(r"from[:=]\s*<?\s*$|envelope-from\s*<?\s*$")
 # A reply about the sender's address or domain in any server's words: "Sender address rejected", "sender
 # domain has no MX record", "Domain of sender address x does not exist", "sender's domain is unknown".
 _ABOUT_SENDER = re.compile(
     r"\b(?:sender|sender'?s|envelope sender|return[- ]path|mail from)(?: e-?mail)? (?:address|domain)\b[^.;]{0,40}?"
     r"(?:rejected|refused|denied|blocked|unknown|not found|(?:does not|doesn'?t) exist|invalid|not allowed|no mx|has no)"
-    r"|\bdomain of sender address\b"
+    r"|\bdomain of sender address\b|\bsender verif(?:y|ication) failed"
 )
 # Where a report's copy of the returned message (or of its header) starts inside the diagnostic.
 _COPY = re.compile(

@@ -37,7 +37,7 @@ PHRASES = phrases(
     # Exim "all relevant MX records point to non-existent hosts" (above); Exchange "no DNS MX record"
     r"had no relevant answers",
     r"no mx found for (?:domain|destination)",
-    r"(?:no|could not find (?:an? )?|couldn'?t find (?:an? )?)(?:dns )?mx (?:or a )?records?\b(?! found for domain)",
+    r"(?:no|could not find(?: an?)?|couldn'?t find(?: an?)?) (?:dns )?mx (?:or a )?records?\b(?! found for domain)",
     # Google Workspace: "We weren't able to find the recipient domain"
     r"(?:weren'?t|were not|was not|wasn'?t) able to find the recipient domain",
     r"the account or domain may not exist",
