@@ -199,3 +199,56 @@ def test_multiline_replies_are_normalised(text, normalised):
 ])
 def test_the_innermost_status_and_not_a_version_string(text, found):
     assert status.innermost(text) == found
+
+
+def _dsn(diagnostic_lines: str) -> bytes:
+    """A Postfix-style multipart/report whose Diagnostic-Code is written as given (CRLF line ends)."""
+    text = (
+        "From: MAILER-DAEMON@mail.example.com\nTo: bounces+x1@mail.example.com\nSubject: Undelivered Mail Returned to Sender\n"
+        "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+        "--B\nContent-Type: text/plain\n\nDelivery failed.\n\n"
+        "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mail.example.com\n\n"
+        "Final-Recipient: rfc822; nobody@example.org\nAction: failed\nStatus: 5.7.1\n"
+        f"{diagnostic_lines}\nRemote-MTA: dns; mx.example.org\n\n--B--\n"
+    )
+    return text.replace("\n", "\r\n").encode()
+
+
+# Class 5 in the report: a Diagnostic-Code whose later lines were written unindented, each starting with
+# the reply code (the multi-line reply copied line by line), read whole, with the fields after it.
+@pytest.mark.parametrize("lines", [
+    "Diagnostic-Code: smtp; 550-5.7.1 [192.0.2.1] The user or domain that you are sending to (or\n"
+    "550-5.7.1 from) has a policy that prohibited the mail that you sent. Please\n"
+    "550 5.7.1 contact your domain administrator for further details.",
+    "Diagnostic-Code: smtp; 550-5.7.1 [192.0.2.1] The user or domain that you are sending to (or\n"
+    " 550-5.7.1 from) has a policy that prohibited the mail that you sent. Please\n"
+    " 550 5.7.1 contact your domain administrator for further details.",
+])
+def test_a_multiline_diagnostic_code_is_read_whole(lines):
+    from bounced.parse import parse_message
+
+    (got,) = parse_message(_dsn(lines)).recipients
+    assert (got.status, got.reply_code, got.reason, got.bounce_type.value, got.remote_mta, got.rule) == (
+        "5.7.1", 550, "policyviolation", "soft", "mx.example.org", "text:policyviolation")
+    assert got.diagnostic.endswith("contact your domain administrator for further details.")
+
+
+# Class 8 in the report: a reply code from a "220-" greeting banner, a status from a version string.
+@pytest.mark.parametrize(("text", "reply_code", "status_code"), [
+    ("220-mx.example.org ESMTP Exim 4.94.2 ready\n550 5.7.1 rejected", 550, "5.7.1"),
+    ("(Exim 4.94.2) 550 Administrative prohibition", 550, None),
+    ("Received: from relay (8.14.4/8.14.4) 554 5.7.1 denied", 554, "5.7.1"),
+])
+def test_report_fields_are_not_read_from_banners_or_versions(text, reply_code, status_code):
+    from bounced.parse.mime import find_reply_code, find_status
+
+    assert (find_reply_code(text), find_status(text)) == (reply_code, status_code)
+
+
+def test_parse_gives_the_sender_to_the_classifier():
+    """The report's To (the original's envelope sender) is compared with the reply (rule 6)."""
+    from bounced.parse import parse_message
+
+    lines = "Diagnostic-Code: smtp; 550 5.1.1 <bounces+x1@mail.example.com>: Sender address unknown"
+    (got,) = parse_message(_dsn(lines)).recipients
+    assert (got.reason, got.bounce_type.value, got.rule) == ("rejected", "soft", "sender named in reply")
