@@ -38,6 +38,10 @@ _EDGE_BLOCKING = re.compile(r"recipient address(?:es)? rejected ?: access denied
 # (SERVFAIL, a timeout), not a name that does not exist (spec rule 5 is about NXDOMAIN and no MX/A).
 _DNS_TEMPORARY = re.compile(r"not found, try again|temporary failure in name resolution|servfail")
 _TEXT_LIMIT = 1500
+# RFC 5321's default text of 450 and 550, "Requested action not taken: mailbox unavailable": with a 4xx
+# code it means busy or temporarily blocked; only plainer words then say the user is unknown.
+_BUSY = re.compile(r"mailbox (?:is )?unavailable")
+_UNKNOWN_PLAIN = re.compile(r"user unknown|unknown user|no such user|does not exist|not found|unknown recipient")
 
 
 def _present(text: str) -> set[str]:
@@ -143,7 +147,11 @@ def _decided(f: Finding, text: str, lowered: str, code: str | None, command: str
     said = _said(lowered, present)
     if code in status.DEFINITIVE:
         by_status = status.DEFINITIVE[code]
-        if said not in OUTRANKS_STATUS or said == by_status or MODULES[by_status].PHRASES.search(lowered, present):
+        own_words = said == by_status or MODULES[by_status].PHRASES.search(lowered, present)
+        # a temporary code is not evidence that the address is dead: "450 4.1.1 ... unverified address:
+        # Address verification in progress" (spec rule 7); the words must say so too
+        weak = code[0] == "4" and by_status in HARD and not own_words
+        if not weak and (said not in OUTRANKS_STATUS or own_words):
             return by_status, f"status {code}"
     if said:
         return _reading(said, f, lowered, code or str(f.reply_code or ""), command)
@@ -178,6 +186,8 @@ def _reading(said: str, f: Finding, text: str, code: str, command: str | None) -
         return "contenterror", rule + ", content refused without spam words"
     if said == "virusdetected" and _SPAM_SIGNATURE.search(text, _present(text)):
         return "spamdetected", "text:spamdetected, a spam signature of a virus scanner"
+    if said == "userunknown" and code[:1] == "4" and _BUSY.search(text) and not _UNKNOWN_PLAIN.search(text):
+        return "onhold", rule + " with a 4xx code: RFC 5321's busy or temporarily blocked mailbox"
     if said == "hostunknown" and _DNS_TEMPORARY.search(text):
         return "networkerror", rule + ", a temporary DNS failure"  # SERVFAIL or a timeout, not NXDOMAIN
     if said == "networkerror" and f.action is Action.FAILED and (code[:1] != "5" or code == "5.0.0") and _NO_ANSWER.search(text):
@@ -190,8 +200,8 @@ def _reading(said: str, f: Finding, text: str, code: str, command: str | None) -
 def _without_words(f: Finding, text: str, code: str | None, command: str | None) -> tuple[str, str]:
     for candidate in dict.fromkeys((code, f.status)):
         for name, module in MODULES.items():
-            if candidate and candidate in module.STATUSES:
-                return name, f"status {candidate}"
+            if candidate and candidate in module.STATUSES and not (candidate[0] == "4" and name in HARD and text):
+                return name, f"status {candidate}"  # (a temporary code with words that do not say dead is weak)
     for name, module in MODULES.items():
         weak = getattr(module, "WEAK", None)
         if weak is not None and text and weak.search(text):

@@ -13,8 +13,9 @@ PHRASES = phrases(
     r"seems? to reject all mails?",
     # Mimecast: "Account inbounds disabled"
     r"account inbounds disabled",
-    r"does not accept (?:e-?)?mail(?! from)",
-    r"doesn'?t (?:accept|receive) (?:e-?)?mail",
+    # (not "does not accept mail from you", "... larger than 10 MB", "... with attachments": a refusal of this mail)
+    r"(?:does not|doesn'?t) accept (?:e-?)?mail(?! from| larger| bigger| over| with| containing| of | that| which| sent| for this)",
+    r"doesn'?t receive (?:e-?)?mail",
     r"does not receive (?:e-?)?mail",
     r"accepts no mail",
     r"mail receiving disabled",
