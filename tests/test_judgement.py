@@ -167,6 +167,12 @@ WORDINGS = [
     ({"diagnostic": "TLS is required, but was not offered by host mx.example.org[192.0.2.1]"}, "failedstarttls", "soft", "text:failedstarttls"),
     ({"reply_code": 550, "diagnostic": "550 Address is on the suppression list"}, "suppressed", "hard", "text:suppressed"),
     ({"reply_code": 550, "diagnostic": "550 Not delivering to previously bounced address"}, "suppressed", "hard", "text:suppressed"),
+    ({"diagnostic": "Amazon SES has suppressed sending to this address because it has a recent history of bouncing as an invalid address."},
+     "suppressed", "hard", "text:suppressed"),
+    ({"diagnostic": "You tried to send to recipient(s) that have been marked as inactive."}, "suppressed", "hard", "text:suppressed"),
+    ({"reply_code": 421, "diagnostic": "421 4.7.0 Try again later, closing connection."}, "blocked", "soft", "text:blocked"),
+    ({"reply_code": 550, "diagnostic": "550 5.7.705 Access denied, tenant has exceeded threshold"}, "ratelimited", "soft", "text:ratelimited"),
+    ({"action": D, "diagnostic": "Connection was dropped by remote host"}, "networkerror", "none", "text:networkerror"),
 ]
 
 # Class 8: fields read from the wrong place.
@@ -262,3 +268,37 @@ def test_parse_gives_the_sender_to_the_classifier():
     lines = "Diagnostic-Code: smtp; 550 5.1.1 <bounces+x1@mail.example.com>: Sender address unknown"
     (got,) = parse_message(_dsn(lines)).recipients
     assert (got.reason, got.bounce_type.value, got.rule) == ("rejected", "soft", "sender named in reply")
+
+
+EXIM_DELAY = """From: Mail Delivery System <Mailer-Daemon@mail.example.com>
+To: bounces+x1@mail.example.com
+Subject: Warning: message 1pXyZa-000abc-7Q delayed 24 hours
+Auto-Submitted: auto-replied
+
+This message was created automatically by mail delivery software.
+A message that you sent has not yet been delivered to one or more of its
+recipients after more than 24 hours on the queue on mail.example.com.
+
+The message identifier is:     1pXyZa-000abc-7Q
+
+The address to which the message has not yet been delivered is:
+
+  nobody@example.org
+    host mx.example.org [192.0.2.1]: Connection refused
+    Delay reason: SMTP error from remote mail server after initial connection:
+
+No action is required on your part. Delivery attempts will continue for
+some time, and this warning may be repeated at intervals if the message
+remains undelivered. Eventually the mail delivery software will give up,
+and when that happens, the message will be returned to you.
+"""
+
+
+def test_exims_delay_warning_keeps_its_cause():
+    """Exim's delay warning names a refused connection: networkerror, and a delay is never a failure (rules 2, 3)."""
+    from bounced.parse import parse_message
+
+    bounce = parse_message(EXIM_DELAY.encode())
+    (got,) = bounce.recipients
+    assert (bounce.kind.value, got.action.value, got.reason, got.bounce_type.value, got.rule) == (
+        "delay", "delayed", "networkerror", "none", "text:networkerror")

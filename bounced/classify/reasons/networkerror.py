@@ -31,6 +31,7 @@ PHRASES = phrases(
     *NO_ANSWER.alternatives,
     r"(?:connection|connect) (?:reset|lost|closed|failed)",
     r"(?:lost|dropped) connection",
+    r"connection (?:was )?dropped",
     r"(?:could not|couldn'?t|unable to|wasn'?t able to) (?:connect|establish an smtp connection)",
     r"too many hops",
     r"\bloop detected",
