@@ -170,7 +170,7 @@ WORDINGS = [
     ({"diagnostic": "Amazon SES has suppressed sending to this address because it has a recent history of bouncing as an invalid address."},
      "suppressed", "hard", "text:suppressed"),
     ({"diagnostic": "You tried to send to recipient(s) that have been marked as inactive."}, "suppressed", "hard", "text:suppressed"),
-    ({"reply_code": 421, "diagnostic": "421 4.7.0 Try again later, closing connection."}, "blocked", "soft", "text:blocked"),
+    ({"reply_code": 550, "diagnostic": "550 5.7.1 Service does not accept email over IPv6"}, "blocked", "soft", "text:blocked"),
     ({"reply_code": 550, "diagnostic": "550 5.7.705 Access denied, tenant has exceeded threshold"}, "ratelimited", "soft", "text:ratelimited"),
     ({"action": D, "diagnostic": "Connection was dropped by remote host"}, "networkerror", "none", "text:networkerror"),
 ]

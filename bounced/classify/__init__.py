@@ -37,55 +37,47 @@ _EDGE_BLOCKING = re.compile(r"recipient address(?:es)? rejected ?: access denied
 # Postfix's "Host or domain name not found. ... type=MX: Host not found, try again" is a DNS server failure
 # (SERVFAIL, a timeout), not a name that does not exist (spec rule 5 is about NXDOMAIN and no MX/A).
 _DNS_TEMPORARY = re.compile(r"not found, try again|temporary failure in name resolution|servfail")
-_TEXT_LIMIT = 1500
+_TEXT_LIMIT = 1500  # a diagnostic longer than this has quoted more than the reply; its head is what counts
 # RFC 5321's default text of 450 and 550, "Requested action not taken: mailbox unavailable": with a 4xx
 # code it means busy or temporarily blocked; only plainer words then say the user is unknown.
 _BUSY = re.compile(r"mailbox (?:is )?unavailable")
 _UNKNOWN_PLAIN = re.compile(r"user unknown|unknown user|no such user|does not exist|not found|unknown recipient")
 
 
-def _present(text: str) -> set[str]:
-    return NEEDLES.present(text)
-
-
-def _content_refused_only(text: str) -> bool:
-    """Whether the only spam wording is a bare "content rejected" (no spam word: spec, class contenterror)."""
-    without = _SPAM_CONTENT_REFUSED_RE.sub(" ", text)
-    return without != text and not MODULES["spamdetected"].PHRASES.search(without)
-
-
-_SPAM_CONTENT_REFUSED_RE = re.compile("|".join(spamdetected.CONTENT_REFUSED.alternatives))
-_SPAM_SIGNATURE = phrases(r"spam ?signature", r"sanesecurity\.(?:spam|junk|jurlbl|scam|phish)")  # a diagnostic longer than this has quoted more than the reply; its head is what counts
-
-
 def classify(finding: Finding) -> tuple[str, BounceType, str]:
     """The reason, bounce type and the rule that decided, for one recipient.
 
+    The reply is read as one sentence (multi-line prefixes taken out, reply.py), and the status that
+    counts is the innermost quoted reply's, not a relay's or an ESP's wrapper around it (status.innermost).
     The order, first match wins:
 
     1. a reason the format itself states (ARF -> feedback, auto-reply -> vacation);
     2. delivered, relayed or expanded actions -> delivered;
     3. a provider rule keyed on the remote host (rhost.py);
     4. an Exchange diagnostic code in the text (RESOLVER.RST.RecipSizeLimit, ...: status.EXCHANGE_CODES);
+       Exchange Online's directory-based edge blocking ("Recipient address rejected: Access denied"),
+       which is ambiguous about the recipient -> onhold;
     5. an enhanced status code whose meaning is unambiguous (status.DEFINITIVE, e.g. 5.1.1), unless the
        text names a reason in OUTRANKS_STATUS and not the status's own ("550 5.1.1 ... has sent to too
-       many recipients this hour"); the server's own code in the diagnostic is preferred to the
-       report's Status field, which some MTAs fill from another recipient or a generic mapping;
+       many recipients this hour"), or the code is temporary (4.1.1) and the words do not say the
+       address is dead;
     6. the diagnostic text, reason by reason in TEXT_ORDER (the text says more than a 5.7.1 or 5.0.0).
-       Two readings depend on more than the words: "user unknown" answered to DATA, or with a x.2.x
-       mailbox status, is a per-recipient filter (filtered: the address was accepted at RCPT, as
-       Japanese carriers and Sendmail report it); a domain that cannot be found with a 4.x.x code is a
-       transient DNS failure (networkerror); a connection that timed out or was refused is networkerror
-       while the MTA still retries and expired once a failed report with a 4.x.x code (or a bare
-       5.0.0) says it gave up; a greeting refused as
-       "service not available" is blocked;
-    7. any other status code a reason claims;
+       Some readings depend on more than the words (_reading): "user unknown" after DATA at a Japanese
+       mobile carrier, or beside a x.2.x status of a mailbox that exists, is filtered; RFC 5321's
+       "mailbox unavailable" with a 4xx code is a busy mailbox; a DNS failure that says "try again"
+       is networkerror, not hostunknown; a failed report whose host never answered is expired;
+       content refused without spam words is contenterror;
+    7. any other status code a reason claims (RFC 3463 / RFC 5248 for the 5.7.x details);
     8. weak wordings (a bare sysexits exit status), then the SMTP command that was refused: the
-       greeting -> blocked (the client IP), MAIL FROM -> rejected (the sender);
+       connection or HELO -> blocked (the client host), MAIL FROM -> rejected (the sender);
     9. the SMTP reply code a reason claims;
     10. nothing more to read: a delayed action, or a failed one with a 4.x.x status and no text ->
         expired (the sending MTA retries, or retried and gave up); else onhold (there is text or a
         status) or undefined.
+
+    Last, a verdict about the recipient (its address, mailbox or domain) becomes blocked or rejected
+    when the reply answered the connection, HELO or MAIL FROM, names the original's sender, or
+    speaks of the sender's address (spec rule 6, sender.py).
     """
     reason, rule = _reason(finding)
     return reason, bounce_type(reason, finding), rule
@@ -215,3 +207,18 @@ def _without_words(f: Finding, text: str, code: str | None, command: str | None)
     if f.action is Action.DELAYED or (not text and klass == "4"):
         return "expired", "still retrying, or retried without an answer"
     return ("onhold", "no rule") if (text or code) else ("undefined", "nothing to read")
+
+
+def _present(text: str) -> set[str]:
+    return NEEDLES.present(text)
+
+
+def _content_refused_only(text: str) -> bool:
+    """Whether the only spam wording is a bare "content rejected" (no spam word: spec, class contenterror)."""
+    without = _SPAM_CONTENT_REFUSED_RE.sub(" ", text)
+    return without != text and not MODULES["spamdetected"].PHRASES.search(without)
+
+
+_SPAM_CONTENT_REFUSED_RE = re.compile("|".join(spamdetected.CONTENT_REFUSED.alternatives))
+_SPAM_SIGNATURE = phrases(r"spam ?signature", r"sanesecurity\.(?:spam|junk|jurlbl|scam|phish)")
+

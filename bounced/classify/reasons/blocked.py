@@ -77,9 +77,7 @@ PHRASES = phrases(
     r"access denied, banned sender",
     r"customer block list",
     r"ip not in whitelist",
-    # Gmail's deferral of a suspicious sending IP: "421 4.7.0 Try again later, closing connection.";
-    # Exchange Online 5.7.? "Service does not accept email over IPv6"
-    r"try again later, closing connection",
+    # Exchange Online: "Service does not accept email over IPv6"
     r"accept e-?mail over ipv6",
 )
 STATUSES: frozenset[str] = frozenset()
