@@ -302,3 +302,28 @@ def test_exims_delay_warning_keeps_its_cause():
     (got,) = bounce.recipients
     assert (bounce.kind.value, got.action.value, got.reason, got.bounce_type.value, got.rule) == (
         "delay", "delayed", "networkerror", "none", "text:networkerror")
+
+
+# The kinds of rule that docs/parse-output.md explains; every verdict's rule starts with one of them.
+RULE_KINDS = (
+    "format", "action", "provider ", "exchange code ", "status ", "text:", "refused at ", "sender named in reply",
+    "reply about the sender's address", "directory-based edge blocking", "weak text:", "reply ",
+    "still retrying", "no rule", "nothing to read",
+)
+
+
+def test_every_rule_is_of_a_documented_kind():
+    from pathlib import Path
+
+    from bounced.output import to_dict
+    from bounced.parse import parse_message
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "parse-output.md").read_text()
+    for kind in RULE_KINDS:
+        assert f"`{kind.strip()}" in docs, kind
+    for name, index, fields, *_ in CASES:
+        rule = classify(Finding(RCPT, **{"action": F, **fields}))[2]
+        assert rule.startswith(RULE_KINDS), (name, index, rule)
+    (recipient,) = to_dict(parse_message(EXIM_DELAY.encode()))["recipients"]
+    for field in recipient:
+        assert f"`{field}`" in docs, field

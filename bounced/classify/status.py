@@ -60,9 +60,10 @@ STATUS_IN_TEXT = re.compile(r"(?<![\w./])(?<!version )(?<!exim )([45]\.[0-7]\.\d
 
 # The reply that a relay, an ESP or a gateway quotes inside its own ("550 5.0.0 ... remote server said:
 # 550 5.7.1 ...", "Remote Server returned '554 5.7.1 ...'", "5.1.351 ... -> 550 5.1.1 ...", "<421 4.4.2
-# Connection timed out>"): the marker that introduces it, a reply code, and its enhanced status.
+# Connection timed out>", Google's "The response from the remote server was: 550 5.7.1 ..."): the marker
+# that introduces it, a reply code, and its enhanced status.
 QUOTED_REPLY = re.compile(
-    r"(?:said|returned|replied|reply|response|responded|answered|->|<|'|\")\s*:?\s*['\"<(\[]?\s*"
+    r"(?:said|returned|replied|reply|response|responded|answered|was|->|<|'|\")\s*:?\s*['\"<(\[]?\s*"
     r"[245]\d\d[ -]+([245]\.[0-7]\.\d{1,3})(?![\w./]*\d)",
     re.IGNORECASE,
 )
