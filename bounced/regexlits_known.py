@@ -268,7 +268,7 @@ KNOWN: dict[str, tuple[str, ...] | None] = {
     'mail system (?:error|failure)': ('mail system ',),
     'mail\\.163\\.com/help/help_spam': ('mail.163.com/help/help_spam',),
     'mail\\.local: unknown name': ('mail.local: unknown name',),
-    'mailbox (?:is )?unavailable(?! due)': ('unavailable',),
+    'mailbox (?:is )?unavailable(?! due| or access denied)': ('unavailable',),
     'mailbox \\S+@\\S+ (?:is )?unavailable': ('unavailable',),
     'malformed (?:or unexpected )?name server reply': ('name server reply',),
     'malicious (?:content|code|software|attachment|payload)': ('malicious ',),

@@ -127,6 +127,7 @@ WRAPPERS = [
      "userunknown", "hard", "status 4.1.1"),
     ({"reply_code": 450, "diagnostic": "450 Requested action not taken: mailbox unavailable"}, "onhold", "soft", "text:userunknown with a 4xx code"),
     ({"reply_code": 550, "diagnostic": "550 Requested action not taken: mailbox unavailable"}, "userunknown", "hard", "text:userunknown"),
+    ({"reply_code": 550, "diagnostic": "550 Mailbox unavailable or access denied"}, "onhold", "soft", "no rule"),
     ({"reply_code": 552, "diagnostic": "552 This server does not accept mail larger than 10 MB"}, "onhold", "soft", "no rule"),
     ({"reply_code": 550, "diagnostic": "550 example.org does not accept mail (nullMX)"}, "notaccept", "hard", "text:notaccept"),
     ({"status": "4.4.7", "reply_code": 554, "diagnostic": "554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>"},

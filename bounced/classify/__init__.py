@@ -112,9 +112,9 @@ def _said(text: str, present: set[str] | None = None) -> str | None:
 
 def _reason(f: Finding) -> tuple[str, str]:
     if f.reason:
-        return f.reason, "format"
+        return f.reason, f"format states {f.reason}"
     if f.action in (Action.DELIVERED, Action.RELAYED, Action.EXPANDED):
-        return "delivered", "action"
+        return "delivered", f"action {f.action.value}"
     text = reply.normalise(f.diagnostic or "")[:_TEXT_LIMIT]
     lowered = text.lower()
     inner, wrapped = status.innermost(text)

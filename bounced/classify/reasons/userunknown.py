@@ -72,7 +72,9 @@ PHRASES = phrases(
     # Exchange / Office 365: "Requested action not taken: mailbox unavailable", RESOLVER.ADR.RecipNotFound
     # (not "Recipient address rejected: Access denied", directory-based edge blocking: see classify)
     r"requested action not taken: mailbox unavailable",
-    r"mailbox (?:is )?unavailable(?! due)",
+    # (not Tencent QQ's "550 Mailbox unavailable or access denied", which it answers to refused senders
+    # too: ambiguous, spec rule 7)
+    r"mailbox (?:is )?unavailable(?! due| or access denied)",
     r"mailbox \S+@\S+ (?:is )?unavailable",
     r"the recipient name is not recognized",
     r"recipient not recognized",
