@@ -1,6 +1,6 @@
 """Measure the parser against a labelled corpus (expected-spec.json beside the .eml files).
 
-    python -m bench.accuracy [CORPUS_DIR] [--labels expected.json] [--misses]
+    python -m bench.accuracy [CORPUS_DIR] [--labels expected.json] [--misses] [--rules]
 
 Prints recipients found, hard/soft agreement, status agreement, reason agreement, and hard
 precision (of the recipients bounced calls hard, how many the labels call hard) and hard recall
@@ -9,7 +9,9 @@ corpus judged by spec/reasons.md (expected-spec.json); expected.json holds Sisim
 for comparison with Sisimai. Reason names that Sisimai 5.6 merged are read as the merged name.  Each
 expected recipient is compared with the recipient at the same position in bounced's output
 (the labels carry no addresses); a recipient bounced does not find disagrees on everything.
-Sisimai's pseudo status codes (x.0.9xx, for bounces that carry no status) agree with a null
+With --rules, the hard verdicts are counted by the rule that decided them (the rule's kind:
+"status 5.1.1", "text:userunknown", ...), with how many of them the labels call hard: where hard
+precision is lost.  Sisimai's pseudo status codes (x.0.9xx, for bounces that carry no status) agree with a null
 status or any status of the same class, since no server sends them.
 """
 
@@ -38,9 +40,10 @@ MERGED = {"toomanyconn": "ratelimited", "speeding": "ratelimited", "mesgtoobig":
 LABELS = "expected-spec.json"
 
 
-def measure(corpus: Path, show_misses: bool = False, labels_name: str = LABELS) -> dict[str, float]:
+def measure(corpus: Path, show_misses: bool = False, labels_name: str = LABELS, show_rules: bool = False) -> dict[str, float]:
     labels = json.loads((corpus / labels_name).read_text())
     totals: Counter[str] = Counter()
+    by_rule: Counter[tuple[str, bool]] = Counter()
     misses: list[str] = []
     for name in sorted(labels):
         expected = labels[name]
@@ -60,6 +63,8 @@ def measure(corpus: Path, show_misses: bool = False, labels_name: str = LABELS) 
             hard_ok = exp["hard"] == said_hard
             status_ok = status_agrees(exp["status"], got.status)
             reason_ok = MERGED.get(exp["reason"], exp["reason"]) == got.reason
+            if said_hard:
+                by_rule[(got.rule.split(" (")[0].split(",")[0], exp["hard"])] += 1
             totals["said_hard"] += said_hard
             totals["said_hard_ok"] += said_hard and exp["hard"]
             totals["hard"] += hard_ok
@@ -89,6 +94,9 @@ def measure(corpus: Path, show_misses: bool = False, labels_name: str = LABELS) 
     }
     if show_misses:
         print("\n".join(misses))
+    if show_rules:
+        for rule in sorted({r for r, _ in by_rule}, key=lambda r: -(by_rule[(r, True)] + by_rule[(r, False)])):
+            print(f"hard by {rule:45s} {by_rule[(rule, True)] + by_rule[(rule, False)]:4d}, labelled soft {by_rule[(rule, False)]}")
     return figures
 
 
@@ -97,10 +105,11 @@ def main() -> None:
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--labels", default=LABELS, help=f"the labels file in the corpus (default {LABELS})")
     parser.add_argument("--misses", action="store_true", help="list every disagreement")
+    parser.add_argument("--rules", action="store_true", help="count the hard verdicts by the rule that decided them")
     args = parser.parse_args()
     if not (args.corpus / args.labels).exists():
         raise SystemExit(f"no {args.labels} in {args.corpus}")
-    f = measure(args.corpus, args.misses, args.labels)
+    f = measure(args.corpus, args.misses, args.labels, args.rules)
     print(f"messages {f['messages']}, labelled recipients {f['recipients']}, extra recipients {f['extra_recipients']}")
     for key, label in (("recipients_found", "recipients found"), ("hard_soft", "hard/soft agreement"),
                        ("status", "status agreement"), ("status_real_codes", "  (real status codes only)"),

@@ -6,7 +6,7 @@ Each sample is classified alone, as the diagnostic of a failed recipient with no
 reply code, and compared with the reason Sisimai's table gives it.  Printed: the agreement, per
 reason and in all; and the agreement counting the differences that spec/reasons.md makes on
 purpose (it has reasons Sisimai 4 lacks: authfailure, requireptr, badreputation, ratelimited,
-notcompliantrfc). Sisimai 4's names that Sisimai 5.6 merged are read as the merged name..  A table's reason sometimes holds only beside that table's MTA or host, so 100%
+notcompliantrfc, failedstarttls, suppressed). Sisimai 4's names that Sisimai 5.6 merged are read as the merged name..  A table's reason sometimes holds only beside that table's MTA or host, so 100%
 is not the aim; a wording that falls through to onhold is the gap this measures.
 """
 
@@ -32,6 +32,9 @@ SPEC_ONLY = {
     "badreputation": re.compile(r"reputation"),
     "ratelimited": re.compile(r"rate|too many (?:messages|mails|emails)|too quickly|frequency|threshold|limit|quota|throttl|per (?:hour|day|minute)"),
     "notcompliantrfc": re.compile(r"rfc ?(?:5322|2822|822)|header|message-?id|malformed"),
+    # Sisimai 5.2's reasons, which its 4.x tables file under blocked, securityerror or systemerror
+    "failedstarttls": re.compile(r"tls|certificate|dane|dnssec|encryption"),
+    "suppressed": re.compile(r"suppress"),
 }
 
 

@@ -53,6 +53,9 @@ class Finding:
     command: str | None = None
     reason: str | None = None
     feedback_type: str | None = None
+    # The original message's envelope sender and From, where the report shows them: a reply that
+    # names them refuses the sender, not the recipient (spec/reasons.md rule 6).
+    senders: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ def to_dict(bounce: Bounce) -> dict[str, Any]:
                 "remote_mta": r.remote_mta,
                 "final_recipient": r.final_recipient,
                 "original_recipient": r.original_recipient,
+                "rule": r.rule,  # what decided the reason: "status 5.1.1", "text:userunknown", "refused at MAIL FROM"
             }
             for r in bounce.recipients
         ],

@@ -84,7 +84,9 @@ ROWS = [
     # filtered
     ("5.1.1", 550, "550 5.1.1 RCP-P2 http://postmaster.facebook.com/response_codes Refused due to recipient preferences", F, {}, "filtered", "soft"),
     ("5.2.0", 550, "550 : User unknown", F, {"remote_mta": "lsean.ezweb.ne.jp"}, "filtered", "soft"),
-    (None, 550, "SMTP error from remote mail server after end of data: 550 : User unknown", F, {}, "filtered", "soft"),
+    # spec rule 1: unknown-user wording after DATA is userunknown, except at the Japanese carriers
+    (None, 550, "SMTP error from remote mail server after end of data: 550 : User unknown", F, {}, "userunknown", "hard"),
+    (None, 550, "SMTP error from remote mail server after end of data: 550 : User unknown", F, {"remote_mta": "lsean.ezweb.ne.jp"}, "filtered", "soft"),
     ("5.2.1", 550, "550 5.2.1 <nobody@example.jp>... User Unknown", F, {}, "filtered", "soft"),
     ("5.2.0", 550, "550 5.2.0 Message Filtered", F, {}, "filtered", "soft"),
     (None, 550, "550 Delivery not authorized, message refused", F, {}, "filtered", "soft"),
@@ -99,7 +101,7 @@ ROWS = [
     (None, 550, "550 Unroutable sender address", F, {"command": "MAIL FROM"}, "rejected", "soft"),
     ("5.7.1", 550, "Connected to 192.0.2.1 but sender was rejected. Remote host said: 550 5.7.1 <sender@example.com>... Access denied", F, {}, "rejected", "soft"),
     (None, 550, "550 Sender verify failed", F, {}, "rejected", "soft"),
-    ("4.7.0", 421, "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes", F, {"remote_mta": "mta7.am0.yahoodns.net"}, "rejected", "soft"),
+    ("4.7.0", 421, "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes", F, {"remote_mta": "mta7.am0.yahoodns.net"}, "badreputation", "soft"),
     (None, 550, "550 5.7.1 <root@example.org>: Sender address rejected: Access denied", F, {}, "rejected", "soft"),
     # blocked
     ("4.7.0", 421, "421 4.7.0 [TSS09] All messages from 192.0.2.1 will be permanently deferred; Retrying will NOT succeed.", F, {"remote_mta": "mta5.am0.yahoodns.net"}, "blocked", "soft"),
@@ -185,7 +187,7 @@ ROWS = [
     ("5.4.312", 550, "550 5.4.312 Message expired, DNS query failed", F, {}, "networkerror", "soft"),
     ("4.4.1", None, "connect to mx.example.org[192.0.2.1]:25: Connection refused", D, {}, "networkerror", "none"),
     ("5.4.6", 554, "mail for example.org loops back to myself", F, {}, "networkerror", "soft"),
-    ("4.0.0", None, "DNS Error: DNS type 'mx' lookup of example.comn responded with code NXDOMAIN Domain name not found: example.comn", F, {}, "networkerror", "soft"),
+    ("4.0.0", None, "DNS Error: DNS type 'mx' lookup of example.comn responded with code NXDOMAIN Domain name not found: example.comn", F, {}, "hostunknown", "hard"),
     # expired
     ("4.4.7", None, "", F, {}, "expired", "soft"),
     (None, None, "Delivery to the following recipients was aborted after 5.0 hour(s): Routing: Could not find a gateway", F, {}, "expired", "soft"),
@@ -285,6 +287,6 @@ def test_status_in_text_is_not_part_of_a_longer_number() -> None:
 
 def test_rhost_reads_the_first_word_of_the_remote_mta() -> None:
     text = "550-5.2.1 The email account that you tried to reach is disabled. https://support.google.com/mail/?p=DisabledUser"
-    assert rhost.reason("gmail-smtp-in.l.google.com. (192.0.2.1, the server for the domain gmail.com.)", "5.2.1", 550, text) == "suspend"
+    assert rhost.reason("gmail-smtp-in.l.google.com. (192.0.2.1, the server for the domain gmail.com.)", "5.2.1", 550, text) == ("suspend", "provider google.com")
     assert rhost.reason("mx.example.org", "5.2.1", 550, text) is None
     assert rhost.reason(None, "5.2.1", 550, text) is None

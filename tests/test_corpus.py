@@ -14,10 +14,18 @@ import pytest
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "sisimai"
 ABSENT = "the shared labelled corpus is absent: no shared/corpus/sisimai/expected.json beside the checkout"
-# Floors that must hold (regressions fail the build): today's figures, at or above the issue's targets except hard/soft.
-FLOORS = {"recipients_found": 1.0, "hard_soft": 0.96, "status": 0.99, "reason": 0.94}
-# Targets not reached yet: they report as xfail until they pass.
-TARGETS = {"hard_soft": 0.98}
+# Floors that must hold (regressions fail the build): today's figures against expected-spec.json, rounded down.
+FLOORS = {
+    "recipients_found": 1.0, "hard_soft": 0.99, "status": 0.99, "reason": 0.98,
+    "hard_precision": 0.99, "hard_recall": 0.98,
+}
+# The issue's targets. Met ones are tested as they are; the one not met is xfail with the reason.
+TARGETS = {"recipients_found": 0.995, "hard_soft": 0.98, "reason": 0.95, "hard_recall": 0.95}
+TARGETS_NOT_MET = {
+    # One hard call of the 105 is labelled soft: a synthetic report (rfc3464-01) whose DSN says "550 5.1.1
+    # User Unknown" and whose human-readable part says "Not enough disk space".
+    "hard_precision": 0.995,
+}
 
 pytestmark = pytest.mark.corpus
 
@@ -64,7 +72,12 @@ def test_accuracy_floor(figures, figure):
     assert figures[figure] >= FLOORS[figure], f"{figure} {figures[figure]:.4f} < {FLOORS[figure]}"
 
 
-@pytest.mark.xfail(strict=False, reason="hard/soft disagreements left are mostly 'filtered' labels for plain user-unknown texts")
 @pytest.mark.parametrize("figure", sorted(TARGETS))
 def test_accuracy_target(figures, figure):
     assert figures[figure] >= TARGETS[figure], f"{figure} {figures[figure]:.4f} < {TARGETS[figure]}"
+
+
+@pytest.mark.xfail(strict=False, reason="see TARGETS_NOT_MET")
+@pytest.mark.parametrize("figure", sorted(TARGETS_NOT_MET))
+def test_accuracy_target_not_met_yet(figures, figure):
+    assert figures[figure] >= TARGETS_NOT_MET[figure], f"{figure} {figures[figure]:.4f} < {TARGETS_NOT_MET[figure]}"

@@ -99,6 +99,7 @@ def test_json_object_has_every_field_of_the_contract(run):
         "remote_mta": "mx.example.org",
         "final_recipient": "rfc822; nobody@example.org",
         "original_recipient": "rfc822;nobody@example.org",
+        "rule": "status 5.1.1",
     }
     assert obj["original"] == {
         "message_id": "<20261122101402.4711@app1.example.com>",

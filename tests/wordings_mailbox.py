@@ -17,7 +17,7 @@ ROWS = [
     (None, None, "Your message wasn't delivered to nobody@example.org because the address couldn't be found, or is unable to receive mail.", F, {}, "userunknown", "hard"),
     (None, 550, "550 Invalid final delivery userid: nobody@example.org", F, {}, "userunknown", "hard"),
     # hostunknown
-    (None, 450, "450 4.1.2 <x@example.invalid>: Recipient address rejected: unknown domain name", D, {}, "networkerror", "none"),
+    (None, 450, "450 4.1.2 <x@example.invalid>: Recipient address rejected: unknown domain name", D, {}, "hostunknown", "none"),
     (None, 550, "550 <x@example.invalid>: Recipient address rejected: unknown domain name", F, {}, "hostunknown", "hard"),
     (None, None, "Sorry, I couldn't find any host by that name. (#5.1.2)", F, {}, "hostunknown", "hard"),
     (None, None, "all host address lookups failed permanently", F, {}, "hostunknown", "hard"),
@@ -44,5 +44,5 @@ ROWS = [
     ("5.0.0", None, "an MX or SRV record indicated no SMTP service", F, {}, "notaccept", "hard"),
     ("4.0.0", None, "Destination seem to reject all mails", F, {}, "notaccept", "soft"),
     # qmail: no MX and no A record: the spec's "no usable MX/A"
-    ("5.4.4", None, "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)", F, {}, "hostunknown", "hard"),
+    ("5.4.4", None, "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)", F, {}, "notaccept", "hard"),
 ]

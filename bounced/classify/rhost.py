@@ -44,21 +44,15 @@ def _google(status: str | None, code: int | None, text: str, command: str | None
     return None
 
 
-_YAHOO_VOLUME = _words(r"unexpected volume or user complaints")
 _YAHOO_DEFERRED = _words(r"\bpermanently deferred\b")
-_YAHOO_POLICY = _words(r"not accepted for policy reasons")
 
 
 def _yahoo(status: str | None, code: int | None, text: str, command: str | None) -> str | None:
-    # Yahoo answers "[TSS04] ... temporarily deferred due to unexpected volume or user complaints" also
-    # to senders without SPF, DKIM or DMARC: it refuses the sending domain rather than the IP.
-    if _YAHOO_VOLUME.search(text):
-        return "rejected"
-    # "[TSS09] All messages from x will be permanently deferred; Retrying will NOT succeed."
+    # "[TSS09] All messages from x will be permanently deferred; Retrying will NOT succeed.": the IP.
+    # ("[TSS04] ... temporarily deferred due to unexpected volume or user complaints" is badreputation
+    # by its words, as everywhere.)
     if _YAHOO_DEFERRED.search(text) and "dkim" not in text.lower():
         return "blocked"
-    if _YAHOO_POLICY.search(text):
-        return "policyviolation"
     return None
 
 
@@ -88,15 +82,6 @@ def _orange(status: str | None, code: int | None, text: str, command: str | None
     return _ORANGE_CODES.get(found.group(1)) if found else None
 
 
-# Mimecast's "Host network not allowed", "Anti-Spoofing policy" and "Blocked Senders" come from an
-# administrator's policy, not from a blocklist.
-_MIMECAST_POLICY = _words(r"host network not allowed|anti-spoofing|blocked senders|envelope blocked")
-
-
-def _mimecast(status: str | None, code: int | None, text: str, command: str | None) -> str | None:
-    return "policyviolation" if _MIMECAST_POLICY.search(text) else None
-
-
 # host suffix -> rule; the first suffix that ends the remote MTA's name is asked.
 RULES: dict[str, Rule] = {
     "google.com": _google,
@@ -107,18 +92,38 @@ RULES: dict[str, Rule] = {
     "orange.fr": _orange,
     "wanadoo.fr": _orange,
     "laposte.net": _orange,
-    "mimecast.com": _mimecast,
 }
 
 
 def reason(
     remote_mta: str | None, status: str | None, code: int | None, text: str, command: str | None = None
-) -> str | None:
-    """The reason a provider's own rule gives, or None."""
-    if not remote_mta or not remote_mta.split():
+) -> tuple[str, str] | None:
+    """The reason a provider's own rule gives, and the rule ("provider google.com"), or None."""
+    host = _host(remote_mta)
+    if host is None:
         return None
-    host = remote_mta.split()[0].strip("[]").rstrip(".").lower()
     for suffix, rule in RULES.items():
         if host == suffix or host.endswith("." + suffix):
-            return rule(status, code, text, command)
+            said = rule(status, code, text, command)
+            return (said, f"provider {suffix}") if said else None
     return None
+
+
+def _host(remote_mta: str | None) -> str | None:
+    if not remote_mta or not remote_mta.split():
+        return None
+    return remote_mta.split()[0].strip("[]").rstrip(".").lower()
+
+
+# The Japanese mobile carriers, whose users' sender filters answer "user unknown" after DATA
+# (spec/reasons.md rule 1): NTT docomo, au (KDDI), SoftBank and their MVNO/legacy domains.
+_CARRIERS = (
+    "docomo.ne.jp", "ezweb.ne.jp", "au.com", "softbank.ne.jp", "i.softbank.jp", "vodafone.ne.jp",
+    "disney.ne.jp", "ymobile.ne.jp", "y-mobile.ne.jp", "emobile.ne.jp", "willcom.com", "pdx.ne.jp",
+)
+
+
+def japanese_carrier(address: str, remote_mta: str | None) -> bool:
+    """Whether the recipient's domain, or the host that answered, is a Japanese mobile carrier's."""
+    names = (address.rpartition("@")[2].lower(), _host(remote_mta) or "")
+    return any(name == c or name.endswith("." + c) for name in names for c in _CARRIERS)

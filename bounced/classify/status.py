@@ -54,8 +54,23 @@ EXCHANGE_CODES: dict[str, str] = {
 EXCHANGE_RE = re.compile(r"\b(resolver\.\w+\.\w+|storedrv\.\w+\.exceptions:\w+|queue\.expired|transport\.rules\.\w+)", re.IGNORECASE)
 
 # An enhanced status code in a server's reply: not part of a longer dotted number (an IP address,
-# Yahoo's "4.16.55.1").
-STATUS_IN_TEXT = re.compile(r"(?<![\w.])([45]\.\d{1,3}\.\d{1,3})(?![\w.]*\d)")
+# Yahoo's "4.16.55.1"), its subject one digit 0-7 as RFC 3463 defines them (so not a version string
+# quoted from a Received header, "Exim 4.94.2", "(8.14.4/8.14.4)"), not after a slash or "version".
+STATUS_IN_TEXT = re.compile(r"(?<![\w./])(?<!version )(?<!exim )([45]\.[0-7]\.\d{1,3})(?![\w./]*\d)", re.IGNORECASE)
+
+# The reply that a relay, an ESP or a gateway quotes inside its own ("550 5.0.0 ... remote server said:
+# 550 5.7.1 ...", "Remote Server returned '554 5.7.1 ...'", "5.1.351 ... -> 550 5.1.1 ...", "<421 4.4.2
+# Connection timed out>", Google's "The response from the remote server was: 550 5.7.1 ..."): the marker
+# that introduces it, a reply code, and its enhanced status.
+QUOTED_REPLY = re.compile(
+    r"(?:said|returned|replied|reply|response|responded|answered|was|->|<|'|\")\s*:?\s*['\"<(\[]?\s*"
+    r"[245]\d\d[ -]+([245]\.[0-7]\.\d{1,3})(?![\w./]*\d)",
+    re.IGNORECASE,
+)
+# Statuses that say nothing of their own: "other or undefined", and Sendmail's 5.5.0 on any 550 reply.
+GENERIC = frozenset({"5.0.0", "4.0.0", "2.0.0", "5.5.0", "4.5.0"})
+# A give-up after retries names its own verdict (spec rule 3): the reply it quotes is the last attempt's.
+GAVE_UP = frozenset({"4.4.7", "5.4.7"})
 
 # RFC 5321 section 4.2.3 reply codes, for reports and docs.
 REPLY_CODES: dict[int, str] = {
@@ -83,6 +98,23 @@ def in_text(text: str) -> str | None:
     """The first enhanced status code that the server's own words carry, if any."""
     match = STATUS_IN_TEXT.search(text)
     return match.group(1) if match else None
+
+
+def innermost(text: str) -> tuple[str | None, bool]:
+    """The enhanced status of the innermost reply quoted in ``text``, and whether it was wrapped.
+
+    A relay's or ESP's status around a quoted reply is a summary (spec rule 4): the quoted reply's
+    own status decides, unless the wrapper is a give-up after retries. Followed to three levels."""
+    outer = in_text(text)
+    if outer is None or outer in GAVE_UP:
+        return outer, False
+    found, start = outer, 0
+    for _ in range(3):
+        quoted = QUOTED_REPLY.search(text, start)
+        if quoted is None:
+            break
+        found, start = quoted.group(1), quoted.end()
+    return found, found != outer
 
 
 def exchange_reason(text: str) -> str | None:

@@ -56,8 +56,9 @@ def _parse(data: bytes, source: str | None, envelope_to: str | None) -> Bounce:
     if not detection:
         return Bounce(Kind.UNKNOWN, source=source, envelope_to=envelope_to, error=_why_unknown(mail, detection),
                       message_id=message_id)
-    recipients = tuple(_recipient(f) for f in detection.findings)
     original = detection.original or describe(returned_headers(read), _envelope_id(mail))
+    senders = tuple(dict.fromkeys(a for a in (envelope_to, original.from_) if a))  # rule 6 of reasons.md
+    recipients = tuple(_recipient(replace(f, senders=f.senders or senders)) for f in detection.findings)
     if original.message_id is None and (replied_to := _in_reply_to(mail)):
         original = replace(original, message_id=replied_to)  # an auto-reply names what it answers
     return Bounce(

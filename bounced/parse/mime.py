@@ -22,8 +22,10 @@ MAX_DEPTH = 8  # multipart / message nesting we look into; deeper parts are not 
 MAX_TEXT = 256 * 1024  # characters of notification text that detectors scan
 
 ADDRESS_RE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
-_STATUS_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)")
-_REPLY_RE = re.compile(r"(?<![\d.#-])([245][0-5]\d)(?:[ -]|$)(?![\d.]*\.\d+\.\d+\.)")
+# (RFC 3463 subjects are 0-7: "Exim 4.94.2" in a quoted Received field is a version, not a status)
+_STATUS_RE = re.compile(r"(?<![\d.])([245])\.([0-7])\.(\d{1,3})(?![\d]|\.\d)")
+# (not a "220-" line of a multi-line greeting banner quoted before the reply that failed)
+_REPLY_RE = re.compile(r"(?<![\d.#-])(?!2\d\d-)([245][0-5]\d)(?:[ -]|$)(?![\d.]*\.\d+\.\d+\.)")
 _NEWLINES = re.compile(rb"\r\n?")
 
 
@@ -123,6 +125,9 @@ def typed_parts(msg: Message, depth: int = 0) -> Iterator[tuple[str, Message]]:
 _FIELD_RE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$")
 
 
+_REPLY_LINE = re.compile(r"[245]\d\d[ -]")
+
+
 def field_blocks(text: str) -> list[dict[str, str]]:
     """Split RFC 822 style field blocks (as in a delivery-status part) into dicts.
 
@@ -139,8 +144,8 @@ def field_blocks(text: str) -> list[dict[str, str]]:
                 blocks.extend(split_fields((k, v) for k, v in current))
             current, last = [], None
             continue
-        if line[0] in " \t" and last is not None:
-            last[1] += " " + line.strip()
+        if last is not None and (line[0] in " \t" or (last[0] == "diagnostic-code" and _REPLY_LINE.match(line))):
+            last[1] += " " + line.strip()  # folded, or an unindented line of a multi-line reply ("550-5.7.1 ...")
             continue
         match = _FIELD_RE.match(line)
         if match is None:

@@ -36,7 +36,13 @@ def status_blocks(part: Message) -> list[dict[str, str]]:
     if isinstance(payload, list) and cte not in ("base64", "quoted-printable"):
         blocks = []
         for sub in payload:
-            if isinstance(sub, Message):
+            if isinstance(sub, Message) and any(type(d).__name__ == "MissingHeaderBodySeparatorDefect" for d in sub.defects):
+                # a line that is not a field ended compat32's header: an unindented continuation of a
+                # multi-line Diagnostic-Code ("550-5.7.1 from) has a policy ..."); read the block as text
+                head = "\n".join(f"{k}: {' '.join(_utf8(v).split())}" for k, v in sub.raw_items())
+                body = sub.get_payload(decode=True)
+                blocks.extend(field_blocks(head + "\n" + (_utf8(body) if isinstance(body, bytes) else "")))
+            elif isinstance(sub, Message):
                 blocks.extend(split_fields((k.lower(), " ".join(_utf8(v).split())) for k, v in sub.raw_items()))
                 inner = sub.get_payload(decode=True)  # bytes: the str form has lost its UTF-8 already
                 if isinstance(inner, bytes) and inner.strip():

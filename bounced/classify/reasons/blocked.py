@@ -28,7 +28,6 @@ PHRASES = phrases(
     r"access denied, bad helo",
     r"helo/ehlo argument is invalid",
     r"not allowed to connect",
-    r"host network not allowed",
     # Office 365 5.7.708: "Access denied, traffic not accepted from this IP"; Gmail: "The IP you're using
     # to send mail is not authorized to send email directly to our servers"; Proofpoint: "Blocked - see
     # https://support.proofpoint.com/dnsbl-lookup.cgi"; iCloud: "ESMTP not accepting connections"
@@ -78,6 +77,8 @@ PHRASES = phrases(
     r"access denied, banned sender",
     r"customer block list",
     r"ip not in whitelist",
+    # Exchange Online: "Service does not accept email over IPv6"
+    r"accept e-?mail over ipv6",
 )
 STATUSES: frozenset[str] = frozenset()
 REPLY_CODES: frozenset[int] = frozenset()

@@ -20,6 +20,11 @@ PHRASES = phrases(
     r"- bad[- ]header",
     # Gmail: "554 5.6.0 Mail message is malformed. Not accepted."
     r"message is malformed",
+    # header defects: "invalid header", "Bad header line", "header field is malformed", "non-ASCII characters in header"
+    r"(?:invalid|malformed|illegal|bad|broken|corrupt) (?:\S+ )?header",
+    r"header (?:field |line )?(?:is )?(?:invalid|malformed|corrupt)",
+    r"non-?ascii (?:characters? )?in (?:the )?(?:message )?header",
+    r"unencoded 8-?bit",
 )
 STATUSES = frozenset({"5.6.0", "5.6.1", "5.6.2", "5.6.3", "5.6.5", "5.6.6", "5.6.9"})
 REPLY_CODES: frozenset[int] = frozenset()

@@ -15,8 +15,6 @@ PHRASES = phrases(
     # a plain-text DSN: "Delivery to the following recipients was aborted after 5.0 hour(s)"
     r"aborted after \d+(?:\.\d+)? hours?",
     r"could not deliver for the last \d+",
-    # Zoho: "421 Host not reachable."
-    r"host not reachable",
     r"unable to deliver message after multiple retries",
     r"could not be delivered (?:for|within) (?:more than|\d+)",
     r"(?:was|has) not been delivered (?:for|within)",
@@ -32,6 +30,15 @@ PHRASES = phrases(
     r"message (?:has been )?delayed",
     r"delivery attempts will continue",
     r"no action is required on your part",
+    # a duration: "message is older than 5 days", "maximum time in queue exceeded", "expired after 5 days",
+    # "no successful delivery within 48 hours", "queue lifetime exceeded"
+    r"(?:message|it) is older than",
+    r"(?:maximum|max) (?:time|age|lifetime) in (?:the )?queue",
+    r"in the queue for (?:too long|more than)",
+    r"(?:queue )?lifetime (?:exceeded|expired)",
+    r"expired after \d+",
+    r"no successful delivery (?:attempt )?(?:within|in) \d+",
+    r"retry (?:period|timeout|time limit) (?:exceeded|expired)",
     # GoDaddy: "Delivery timeout"
     r"delivery timeout",
     # mail held for collection (ETRN/ODMR): "it has not been collected after 5 days"

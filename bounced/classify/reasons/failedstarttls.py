@@ -20,8 +20,18 @@ PHRASES = phrases(
     r"starttls (?:failed|failure|negotiation failed)",
     r"(?:tls|ssl) (?:handshake|negotiation) (?:failed|failure|error)",
     r"cannot start tls",
-    r"tls is not available",
+    r"tls (?:is )?not available",
+    # the sender's TLS policy: Gmail "500 Remote server does not support TLS (state 6)", Postfix "TLS is
+    # required, but was not offered by host", Exim "a TLS session is required, but the server did not offer TLS support"
+    r"does not support (?:tls|starttls)",
+    r"not offered by host",
+    r"did not offer tls",
+    r"(?:server )?certificate (?:not verified|not trusted|has expired|verify failed|name mismatch)",
+    r"self[- ]signed certificate",
+    r"unable to get local issuer certificate",
+    r"no shared cipher",
 )
 # RFC 5248: X.7.10 encryption needed; RFC 3207 "454 TLS not available due to temporary reason"
-STATUSES = frozenset({"5.7.10", "4.7.10"})
+# and RFC 8689 X.7.30 REQUIRETLS support required
+STATUSES = frozenset({"5.7.10", "4.7.10", "5.7.30", "4.7.30"})
 REPLY_CODES: frozenset[int] = frozenset()

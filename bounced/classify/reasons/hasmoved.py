@@ -11,5 +11,6 @@ PHRASES = phrases(
     r"no longer at this address",
     r"recipient no longer on server",
 )
-STATUSES = frozenset({"5.1.6", "4.1.6"})
+# RFC 7293 X.7.17/X.7.18: the mailbox's (or domain's) owner has changed since the date the sender gave
+STATUSES = frozenset({"5.1.6", "4.1.6", "5.7.17", "5.7.18"})
 REPLY_CODES = frozenset({551})

@@ -4,8 +4,6 @@ from bounced.classify.reasons import phrases
 
 NAME = "hostunknown"
 PHRASES = phrases(
-    # qmail: "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)": no usable MX or A
-    r"couldn'?t find a mail exchanger or ip address",
     # Postfix: "Host or domain name not found. Name service error for name=... type=A: Host not found"
     r"host or domain name not found",
     r"host (?:name )?not found(?!, try again)",
@@ -34,6 +32,12 @@ PHRASES = phrases(
     r"all host address lookups failed permanently",
     # Gmail: "DNS Error: DNS server returned answer with no data" (the name has no MX nor A record)
     r"dns server returned answer with no data",
+    # no MX and no A, in each MTA's words (spec rule 5): Gmail "DNS type 'mx' lookup of example.org
+    # responded with code NOERROR ... had no relevant answers"; OpenSMTPD "No MX found for domain";
+    # Exim "all relevant MX records point to non-existent hosts" (above); Exchange "no DNS MX record"
+    r"had no relevant answers",
+    r"no mx found for (?:domain|destination)",
+    r"(?:no|could not find(?: an?)?|couldn'?t find(?: an?)?) (?:dns )?mx (?:or a )?records?\b(?! found for domain)",
     # Google Workspace: "We weren't able to find the recipient domain"
     r"(?:weren'?t|were not|was not|wasn'?t) able to find the recipient domain",
     r"the account or domain may not exist",

@@ -21,9 +21,10 @@ PHRASES = phrases(
     r"(?:mailbox|storage) (?:size )?(?:limit )?(?:is )?exceeded",
     r"exceeded (?:the )?(?:allowed )?(?:mailbox|storage) (?:size|space|limit)",
     r"would exceed (?:the )?(?:maximum )?(?:allowed )?(?:mailbox|storage|quota)",
-    r"insufficient (?:disk )?(?:space|storage)(?! on)",
-    r"not enough (?:storage|space|disk space)",
-    r"(?:not|n'?t) have enough (?:storage |disk )?space",
+    # (not "insufficient disk space", "not enough disk space": the receiving system's disk, systemfull)
+    r"insufficient (?:space|storage)(?! on)",
+    r"not enough (?:storage|space)",
+    r"(?:not|n'?t) have enough (?:storage )?space",
     r"space has been used up",
     # GoDaddy: "Account storage limit"; Sendmail/mail.local: "Mail file size exceeds the maximum size allowed for mail delivery"
     r"(?:account|mailbox) storage limit",

@@ -24,11 +24,14 @@ NO_ANSWER = phrases(
     # the connection could not even be tried: Courier's last attempt "Network is down"
     r"no route to host",
     r"(?:network|host) (?:is )?(?:unreachable|down)",
+    # Zoho: "421 Host not reachable."
+    r"host not reachable",
 )
 PHRASES = phrases(
     *NO_ANSWER.alternatives,
     r"(?:connection|connect) (?:reset|lost|closed|failed)",
     r"(?:lost|dropped) connection",
+    r"connection (?:was )?dropped",
     r"(?:could not|couldn'?t|unable to|wasn'?t able to) (?:connect|establish an smtp connection)",
     r"too many hops",
     r"\bloop detected",
@@ -60,15 +63,12 @@ PHRASES = phrases(
     r"host not found, try again",
     # Sendmail: "Host name lookup failure"
     r"host name lookup failure",
-    # Gmail: "DNS Error: DNS type 'mx' lookup of example.org had no relevant answers."
-    r"had no relevant answers",
     r"unable to resolve",
     # OpenSMTPD: "Temporary failure in MX lookup", "bad DNS lookup error code", "No MX found for domain",
     # "No MX found for destination", "No valid route to remote MX", "All routes to destination blocked",
     # "Address family mismatch on destination MXs", "Could not retrieve source address"
     r"temporary failure in mx lookup",
     r"bad dns lookup error code",
-    r"no mx found for (?:domain|destination)",
     r"no valid route to (?:destination|remote mx)",
     r"all routes to destination blocked",
     r"address family mismatch on destination mx",

@@ -13,15 +13,21 @@ PHRASES = phrases(
     r"seems? to reject all mails?",
     # Mimecast: "Account inbounds disabled"
     r"account inbounds disabled",
-    r"does not accept (?:e-?)?mail(?! from)",
-    r"doesn'?t (?:accept|receive) (?:e-?)?mail",
+    # (not "does not accept mail from you", "... larger than 10 MB", "... with attachments": a refusal of this mail)
+    r"(?:does not|doesn'?t) accept (?:e-?)?mail(?! from| larger| bigger| over| with| containing| of | that| which| sent| for this)",
+    r"doesn'?t receive (?:e-?)?mail",
     r"does not receive (?:e-?)?mail",
     r"accepts no mail",
     r"mail receiving disabled",
     # RFC 3463 X.3.2 with 521: "System not accepting network messages"
     r"not accepting network messages",
+    # qmail-remote: "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)": the domain has MX
+    # records but none leads to an address (a null MX "0 .", or MX hosts without A records)
+    r"couldn'?t find a mail exchanger or ip address",
     # Yahoo: "No mx record found for domain=..."
     r"no mx record found for domain",
 )
 STATUSES = frozenset({"5.1.10", "4.1.10"})
-REPLY_CODES = frozenset({521, 556})
+# RFC 7504 556 "domain does not accept mail" (not a bare 521: servers also answer it to a refused client
+# at connection, "521 go away", so alone it is weak, spec rule 7)
+REPLY_CODES = frozenset({556})

@@ -12,6 +12,8 @@ PHRASES = phrases(
     r"multiple addresses in from",
     r"duplicate (?:from|to|subject|date|message-id|sender) headers?",
     r"missing (?:required )?(?:date|message-id|from) header",
+    r"missing (?:a )?required header",
+    r"(?:invalid|malformed) (?:from|date|message-id|sender)(?::)? header",
     r"bare (?:lf|line ?feeds?)",
     # Gmail: "Messages missing a valid address in From: header, or having no From: header, are not
     # accepted"; "Messages missing a valid Message-ID header are not accepted"

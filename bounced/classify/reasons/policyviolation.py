@@ -32,9 +32,12 @@ PHRASES = phrases(
     r"potentially executable attachment",
     r"has a policy that prohibit",
     r"anti-spoofing policy",
+    # Mimecast: "554 Host network not allowed": an administrator's Permitted Senders policy, not a blocklist
+    r"host network not allowed",
     r"content examination policy",
     r"number of posts without solving a captcha",
     r"no data before greeting",
 )
-STATUSES = frozenset({"5.7.17", "5.7.18", "5.7.19", "5.7.20", "5.7.21", "5.7.22"})
+# RFC 3463 X.7.2 mailing list expansion prohibited; RFC 7293 X.7.19 RRVS test cannot be completed
+STATUSES = frozenset({"5.7.2", "5.7.19"})
 REPLY_CODES: frozenset[int] = frozenset()

@@ -50,6 +50,8 @@ PHRASES = phrases(
     r"per (?:hour|day|minute) message (?:receive|send) limit",
     r"recipient has exceeded their limit for",
     r"has exceeded permitted limits within",
+    # Exchange Online 5.7.705: "Access denied, tenant has exceeded threshold"
+    r"tenant has exceeded threshold",
     # "has exceeded the max emails per hour"; Cox: "421 Message threshold exceeded"
     r"max(?:imum)? (?:number of )?(?:e-?mails|messages) per (?:hour|day|minute)",
     r"message threshold exceeded",

@@ -76,5 +76,5 @@ PHRASES = phrases(
     r"from: domain is invalid",
     r"recursive cname records for",
 )
-STATUSES = frozenset({"5.1.8", "4.1.8", "5.1.7", "4.1.7", "5.7.12", "5.7.27"})
+STATUSES = frozenset({"5.1.8", "4.1.8", "5.1.7", "4.1.7", "5.7.27"})
 REPLY_CODES: frozenset[int] = frozenset()

@@ -36,5 +36,12 @@ PHRASES = phrases(
     r"not authorized to perform ses:",
     r"not subscribed to ses",
 )
-STATUSES = frozenset({"5.7.8", "5.7.9", "5.7.11", "5.7.14", "5.7.15", "5.7.16", "5.7.0", "5.7.4", "5.7.5"})
+# RFC 3463 / RFC 5248 when no words say more: X.7.0 other security, X.7.1 delivery not authorized, X.7.3
+# conversion required, X.7.4-X.7.7 security features, cryptography, integrity, X.7.8 credentials invalid,
+# X.7.9 mechanism too weak, X.7.11 encryption required for the mechanism, X.7.12 password transition,
+# X.7.14 trust relationship required, X.7.15/16 priority
+STATUSES = frozenset({
+    "5.7.0", "5.7.1", "5.7.3", "5.7.4", "5.7.5", "5.7.6", "5.7.7", "5.7.8", "5.7.9", "5.7.11", "5.7.12",
+    "5.7.14", "5.7.15", "5.7.16",
+})
 REPLY_CODES = frozenset({530, 535, 538})

@@ -3,11 +3,14 @@
 from bounced.classify.reasons import phrases
 
 NAME = "spamdetected"
+CONTENT_REFUSED = phrases(r"message content rejected", r"content (?:was )?rejected", r"content (?:was )?refused")
 PHRASES = phrases(
     r"\bspam\b",
     r"\bube\b",
-    r"message content rejected",
-    r"content (?:was )?rejected",
+    # Mimecast "554 Email rejected due to security policies - MCSpamSignature.sa.2.1"; ClamAV's
+    # Sanesecurity spam signatures ("Sanesecurity.Spam.1234.UNOFFICIAL", ".Junk.", ".Jurlbl.")
+    r"spam ?signature",
+    r"sanesecurity\.(?:spam|junk|jurlbl|scam|phish)",
     r"junk mail",
     r"unsolicited (?:bulk |commercial )?(?:e-?mail|mail|message)",
     r"(?:likely|appears to be) unsolicited",
@@ -19,6 +22,9 @@ PHRASES = phrases(
     r"suspicious (?:message|content|url|link)",
     r"\b(?:uribl|surbl)\b",
     r"mail content denied",
+    # content refused without saying why: spam under a 5.7.x (policy) status, contenterror under 5.6.x
+    # or none (see classify)
+    *CONTENT_REFUSED.alternatives,
     r"\bphish",
     # Sisimai's Reason::SpamDetected table: bulk-mail and content classifiers
     # Cyberoam: "... has identified this email as a bulk email"; "rejected due to classification as bulk mail"

@@ -13,6 +13,11 @@ PHRASES = phrases(
     r"address (?:is )?suppressed\b",
     r"recipient (?:address )?(?:is |has been )?suppressed\b",
     r"previously (?:bounced|hard[- ]bounced) address",
+    # Amazon SES: "Amazon SES has suppressed sending to this address because it has a recent history of
+    # bouncing as an invalid address"; Postmark: "You tried to send to recipient(s) that have been marked
+    # as inactive" (after a hard bounce or a complaint)
+    r"suppressed sending to this address",
+    r"recipients?(?:\(s\))? that (?:have|has) been marked as inactive",
 )
 STATUSES: frozenset[str] = frozenset()
 REPLY_CODES: frozenset[int] = frozenset()

@@ -25,7 +25,9 @@ PHRASES = phrases(
     r"no identity changes permitted",
     r"argument not permitted for that auth mode",
     r"starttls may not be repeated",
-    r"smtp protocol violation",
+    r"protocol (?:violation|error)",
+    # Exim: "SMTP synchronization error" (a client that spoke before its turn)
+    r"synchroni[sz]ation error",
     r"too many unauthenticated commands",
     r"parameter not implemented",
     r"(?:invalid|unknown) command",
@@ -37,5 +39,6 @@ PHRASES = phrases(
     r"expected word or \"<\"",
     r"bad (?:recipient |sender )?address syntax",
 )
-STATUSES = frozenset({"5.5.0", "5.5.1", "5.5.2", "5.5.4", "5.5.5", "4.5.1", "4.5.2", "4.5.4"})
+# (not X.5.0: Sendmail puts 5.5.0 on any 5xx reply without its own code, spec rule 4)
+STATUSES = frozenset({"5.5.1", "5.5.2", "5.5.4", "5.5.5", "4.5.1", "4.5.2", "4.5.4"})
 REPLY_CODES = frozenset({500, 501, 502, 503, 504})

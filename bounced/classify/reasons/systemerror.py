@@ -44,8 +44,6 @@ PHRASES = phrases(
     r"message failed to be replicated",
     r"misconfigur",
     r"incorrectly configured",
-    # Gmail as sender: "500 Remote server does not support TLS (state 6)."
-    r"does not support tls",
     r"(?:system )?config(?:uration)? error",
     # Courier: "This domain's DNS violates RFC 1035."
     r"dns violates rfc ?1035",

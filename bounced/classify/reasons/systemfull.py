@@ -11,7 +11,10 @@ PHRASES = phrases(
     r"disk (?:is )?full",
     r"no space left on device",
     r"out of disk space",
-    r"insufficient disk space on",
+    r"insufficient disk space",
+    r"(?:not enough|no|low|out of) (?:free )?disk space",
+    r"disk space (?:is )?(?:low|full|exhausted)",
+    r"(?:file ?system|partition|spool|volume) (?:is )?full",
     # qmail: "Requested action not taken: mailbox unavailable (not enough free space)"
     r"not enough free space",
 )

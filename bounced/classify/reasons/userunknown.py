@@ -69,12 +69,13 @@ PHRASES = phrases(
     r"bad destination mailbox address",
     # Gmail: "The email account that you tried to reach does not exist"
     r"the email account that you tried to reach does not exist",
-    # Exchange / Office 365: "Requested action not taken: mailbox unavailable", RESOLVER.ADR.RecipNotFound,
-    # "Recipient address rejected: Access denied" (directory-based edge blocking)
+    # Exchange / Office 365: "Requested action not taken: mailbox unavailable", RESOLVER.ADR.RecipNotFound
+    # (not "Recipient address rejected: Access denied", directory-based edge blocking: see classify)
     r"requested action not taken: mailbox unavailable",
-    r"mailbox (?:is )?unavailable(?! due)",
+    # (not Tencent QQ's "550 Mailbox unavailable or access denied", which it answers to refused senders
+    # too: ambiguous, spec rule 7)
+    r"mailbox (?:is )?unavailable(?! due| or access denied)",
     r"mailbox \S+@\S+ (?:is )?unavailable",
-    r"recipient address rejected: access denied",
     r"the recipient name is not recognized",
     r"recipient not recognized",
     # Yahoo: "This user doesn't have a yahoo.com account"
@@ -96,5 +97,7 @@ PHRASES = phrases(
     r"this address no longer accepts mail",
     r"address (?:is )?(?:wrong or )?no longer (?:valid|in use)",
 )
-STATUSES = frozenset({"5.1.1", "4.1.1", "5.1.0", "5.1.3", "5.1.9"})
+# X.1.1 bad destination mailbox, X.1.3 bad destination mailbox address syntax (not X.1.0 "other address
+# status", a generic code that says nothing of the mailbox: spec rule 7)
+STATUSES = frozenset({"5.1.1", "4.1.1", "5.1.3"})
 REPLY_CODES: frozenset[int] = frozenset()
