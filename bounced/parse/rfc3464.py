@@ -220,11 +220,11 @@ def _with_command(finding: Finding, report: str, text: str) -> Finding:
 
 
 def _from_transcript(finding: Finding, transcript: str, sole: bool) -> Finding:
-    diagnostic = transcript_said(transcript, finding.address, sole)
+    diagnostic, command = transcript_said(transcript, finding.address, sole)
     if not diagnostic:
         return finding
     return replace(finding, diagnostic=diagnostic, status=prefer_status(finding.status, diagnostic),
-                   reply_code=finding.reply_code or reply_code_in(diagnostic))
+                   reply_code=finding.reply_code or reply_code_in(diagnostic), command=finding.command or command)
 
 
 def _action(value: str, status: str | None) -> Action:

@@ -11,12 +11,13 @@ only in the returned message: then its To is the recipient.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bounced.model import Action, Detection
 from bounced.parse.mime import ADDRESS_RE, Mail, normalize_address
 from bounced.parse.original import sole_recipient
 from bounced.parse.textscan import finding_from_text
-from bounced.parse.transcript import SECTION_END, SAYS, TRANSCRIPT, transcript_about, transcript_of, whole
+from bounced.parse.transcript import SECTION_END, SAYS, TRANSCRIPT, failed_command, transcript_of, transcript_reply, whole
 
 PRIORITY = 40
 
@@ -67,10 +68,13 @@ class Sendmail:
         if not listed and (sole := sole_recipient(mail)):
             listed = {sole: ""}
         findings = []
-        whole_text = whole(transcript)
+        whole_text, whole_command = whole(transcript), failed_command(transcript)
         for address, reason in listed.items():
-            said = reason or transcript_about(transcript, address) or whole_text
-            findings.append(finding_from_text(address, said, action))
+            said, command = transcript_reply(transcript, address) if not reason else (reason, None)
+            if not said and len(listed) == 1:  # the whole transcript is about the only recipient
+                said, command = whole_text, whole_command
+            finding = finding_from_text(address, said, action)
+            findings.append(replace(finding, command=finding.command or command))
         return Detection(self.name, tuple(f for f in findings if f.address))
 
 
