@@ -374,4 +374,49 @@ EXPECTED: dict[str, dict[str, Any]] = {
     # with Haraka's HTML template, and with no template at all (no From, To or Subject)
     "real/haraka-13.eml": _bounce("<179616245039.4527.10454999886566186934.gone@sender.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard")),
     "real/haraka-16.eml": _bounce("<179616245747.4634.9871799916632918940.gone@sender.example.com>", _r("gone@sink.example", "failed", "5.1.1", 550, "userunknown", "hard")),
+    # --- notices without a DSN part, written from the servers' documented formats -----------------------
+    # Exim's notice for an address it cannot parse (moan.c): the address as written cannot be delivered,
+    # the mailbox meant may exist
+    "exim-03.eml": _bounce("<nov-letter-77@example.com>", _r("reader@example..org", "failed", None, None, "syntaxerror", "soft")),
+    # Exim: a pipe in a .forward failed; the exit status (69) is not a reply code
+    "exim-04.eml": _bounce("<support-4411@example.com>", _r("tickets@example.org", "failed", None, None, "mailererror", "soft")),
+    # old Sendmail, no DSN: the replies to DATA and MAIL FROM come before Sendmail's line about each recipient
+    "sendmail-04.eml": _bounce(
+        "<winter-offers-9@example.com>",
+        _r("reader@example.org", "failed", "5.7.1", 554, "spamdetected", "soft"),
+        _r("gone@example.org", "failed", "5.1.1", 550, "userunknown", "hard"),
+        _r("ann@example.net", "failed", "5.1.8", 553, "rejected", "soft"),
+    ),
+    # the sending host refused at MAIL FROM: a sender refusal, soft
+    "sendmail-05.eml": _bounce("<winter-offers-2@example.com>", _r("reader@example.org", "failed", "5.7.1", 550, "blocked", "soft")),
+    # a "220-" greeting banner and "250 2.1.0" before the failure give neither the reply code nor the status
+    "sendmail-06.eml": _bounce("<winter-offers-3@example.com>", _r("reader@example.org", "failed", "5.2.2", 552, "mailboxfull", "soft")),
+    # a pipe ("|/usr/local/bin/autoresponder", expanded from the recipient) exited 1
+    "sendmail-07.eml": _bounce("<support-4412@example.com>", _r("tickets@example.org", "failed", "5.3.0", 554, "mailererror", "soft")),
+    # Postfix without a DSN part: procmail, run by local(8), exited 75; "(expanded from <alias>)" after the address
+    "postfix-10.eml": _bounce("<help-2026-11-25@example.com>", _r("tickets@example.org", "failed", None, None, "mailererror", "soft")),
+    # gateways' plain notices: the reply on the recipient's lines, in English, German and French
+    "gateway-01.eml": _bounce("<dec-offers-81@example.com>", _r("dora@example.org", "failed", "5.1.1", 550, "userunknown", "hard")),
+    "gateway-02.eml": _bounce("<dec-offers-82@example.com>", _r("anna.schmidt@beispiel.example", "failed", "5.1.1", 550, "userunknown", "hard")),
+    # two addresses listed, one reply below them: it is both recipients'
+    "gateway-03.eml": _bounce(
+        "<dec-offers-83@example.com>",
+        _r("claire@exemple.example", "failed", "5.2.2", 552, "mailboxfull", "soft"),
+        _r("marc@exemple.example", "failed", "5.2.2", 552, "mailboxfull", "soft"),
+    ),
+    # the reply names the sender: a sender refusal, never the recipient's failure
+    "gateway-04.eml": _bounce("<dec-offers-84@example.com>", _r("paul@example.net", "failed", "5.7.1", 550, "rejected", "soft")),
+    "gateway-05.eml": {"kind": "delay", "message_id": "<dec-offers-85@example.com>",
+                       "recipients": [_r("late@example.org", "delayed", "4.2.2", 452, "mailboxfull", "none")]},
+    # each address with its own reply; the addresses in the notice's prose are not recipients
+    "gateway-06.eml": _bounce(
+        "<dec-offers-86@example.com>",
+        _r("gone@example.net", "failed", "5.1.1", 550, "userunknown", "hard"),
+        _r("crowded@example.net", "failed", "4.2.2", 452, "mailboxfull", "soft"),
+    ),
+    # a person's reply to a notice, quoting a reply and addresses; a newsletter about bounces; a vacation notice
+    "not-bounce/human-02.eml": _unknown(),
+    "not-bounce/newsletter-01.eml": _unknown(),
+    "not-bounce/vacation-01.eml": {"kind": "autoreply", "message_id": "<dec-offers-83@example.com>",
+                                   "recipients": [_r("marc@exemple.example", "delivered", None, None, "vacation", "none")]},
 }

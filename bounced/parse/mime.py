@@ -24,6 +24,10 @@ MAX_TEXT = 256 * 1024  # characters of notification text that detectors scan
 ADDRESS_RE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
 _STATUS_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)")
 _REPLY_RE = re.compile(r"(?<![\d.#-])([245][0-5]\d)(?:[ -]|$)(?![\d.]*\.\d+\.\d+\.)")
+# In a failure, 2xx and 3xx are other replies (a "220-" greeting banner, "250 Sender ok", a
+# version string like "2.10.1"), and a 255 is a program's exit status: only 4xx and 5xx count.
+_FAILURE_STATUS_RE = re.compile(_STATUS_RE.pattern.replace("[245]", "[45]", 1))
+_FAILURE_REPLY_RE = re.compile(_REPLY_RE.pattern.replace("[245]", "[45]", 1))
 _NEWLINES = re.compile(rb"\r\n?")
 
 
@@ -218,15 +222,15 @@ def normalize_address(value: str | None) -> str:
     return f"{local}@{domain.lower()}"
 
 
-def find_status(text: str) -> str | None:
-    """The first RFC 3463 enhanced status code in ``text``."""
-    match = _STATUS_RE.search(text)
+def find_status(text: str, failure: bool = False) -> str | None:
+    """The first RFC 3463 enhanced status code in ``text`` (of class 4 or 5 only, for a ``failure``)."""
+    match = (_FAILURE_STATUS_RE if failure else _STATUS_RE).search(text)
     return ".".join(match.groups()) if match else None
 
 
-def find_reply_code(text: str) -> int | None:
-    """An RFC 5321 reply code at the start of a reply line in ``text``."""
-    match = _REPLY_RE.search(text)
+def find_reply_code(text: str, failure: bool = False) -> int | None:
+    """An RFC 5321 reply code at the start of a reply line in ``text`` (4xx or 5xx only, for a ``failure``)."""
+    match = (_FAILURE_REPLY_RE if failure else _REPLY_RE).search(text)
     return int(match.group(1)) if match else None
 
 
@@ -247,13 +251,15 @@ def parse_date(value: str | None) -> str | None:
 # senders' own wordings (Exim, qmail, Sendmail, Postfix, Gmail, Courier, Notes, ...).
 _RETURNED_MARKERS = re.compile(
     r"^[ \t]*(?:"
-    r"-+ ?This is a copy of the message|"
+    r"-+ ?This is a copy of (?:the|your) (?:message|headers)|"  # Exim's bounces, and its notices (moan.c)
     r"-+ ?Below this line is a copy of the message|"
     r"-+ ?Enclosed is a copy of the message|"
     r"-+ ?Original message -+|"
     r"-+ ?(?:The )?original message follows|"
     r"-+ ?Returned message -+|"
     r"-+ ?Original message headers? -+|"
+    r"Original message(?: headers)?:[ \t]*$|"  # gateways' plain notices
+    r"-+ ?Message d'origine -+|"
     r"-+ ?Unsent message below -+|"
     r"-+ ?Message text follows|"
     r"-+ ?Transcript of session follows|"

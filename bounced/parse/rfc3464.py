@@ -138,7 +138,8 @@ def _finding(block: dict[str, str], text: str) -> Finding | None:
         address=address,
         action=action,
         status=status,
-        reply_code=reply_code_in(diagnostic),
+        # failure codes only: "X-Unix; 255" is a local program's exit status, not an SMTP reply
+        reply_code=reply_code_in(diagnostic, action in (Action.FAILED, Action.DELAYED)),
         diagnostic=diagnostic,
         remote_mta=strip_type(block.get("remote-mta")) or None,
         final_recipient=" ".join(final.split()) or None,
@@ -164,17 +165,18 @@ def prefer_status(field: str | None, diagnostic: str) -> str | None:
     return said
 
 
-def reply_code_in(diagnostic: str) -> int | None:
+def reply_code_in(diagnostic: str, failure: bool = False) -> int | None:
     """The SMTP reply code of a diagnostic: at its start, after the server's "said:", or after a
-    transcript's "<<< " (Courier quotes the dialogue: ">>> RCPT TO:<x> <<< 452 4.2.2 ...")."""
+    transcript's "<<< " (Courier quotes the dialogue: ">>> RCPT TO:<x> <<< 452 4.2.2 ...");
+    4xx or 5xx only, for a ``failure``."""
     if not diagnostic:
         return None
-    code = find_reply_code(diagnostic[:40])
+    code = find_reply_code(diagnostic[:40], failure)
     if code is None:
         match = _SAID.search(diagnostic)
-        code = find_reply_code(diagnostic[match.end():match.end() + 40]) if match else None
+        code = find_reply_code(diagnostic[match.end():match.end() + 40], failure) if match else None
     if code is None and (reply := diagnostic.rfind("<<< ")) >= 0:
-        code = find_reply_code(diagnostic[reply + 4:reply + 44])
+        code = find_reply_code(diagnostic[reply + 4:reply + 44], failure)
     return code
 
 
@@ -224,7 +226,7 @@ def _from_transcript(finding: Finding, transcript: str, sole: bool) -> Finding:
     if not diagnostic:
         return finding
     return replace(finding, diagnostic=diagnostic, status=prefer_status(finding.status, diagnostic),
-                   reply_code=finding.reply_code or reply_code_in(diagnostic), command=finding.command or command)
+                   reply_code=finding.reply_code or reply_code_in(diagnostic, finding.action in (Action.FAILED, Action.DELAYED)), command=finding.command or command)
 
 
 def _action(value: str, status: str | None) -> Action:
