@@ -124,7 +124,8 @@ def _finding(block: dict[str, str], text: str) -> Finding | None:
     if not address:
         return None
     raw = _iso2022(block.get("diagnostic-code", ""))
-    diagnostic = " ".join((strip_type(raw) if _DIAGNOSTIC_TYPE.match(raw) else raw).split())
+    # a bare exit status keeps its type: "X-Unix; 75" says a local program failed, "75" says nothing
+    diagnostic = " ".join((strip_type(raw) if _DIAGNOSTIC_TYPE.match(raw) and not _EXIT_STATUS.match(raw) else raw).split())
     if not diagnostic and text:
         diagnostic = text_about(text, address)
     field = find_status(block.get("status", ""))
@@ -182,6 +183,7 @@ def reply_code_in(diagnostic: str, failure: bool = False) -> int | None:
 
 _ALL_MXS_FAILED = re.compile(r"\(\s*\d{3} tried all mxs\b", re.I)
 _EXPIRED = re.compile(r"envelope expired\b", re.I)  # OpenSMTPD: the envelope left the queue
+_EXIT_STATUS = re.compile(r"^\s*x-unix\s*;\s*\d{1,3}\s*$", re.I)  # Sendmail: a local mailer's exit status (sysexits.h)
 _DIAGNOSTIC_TYPE = re.compile(r"^\s*[\w.-]{1,40}\s*;")  # "smtp;", "X-Unix;", "X-Outbound-Mail-Relay;"
 _SAID = re.compile(r"\b(?:said|returned|replied|responded|response|error)\s*:?\s*['\"(\[]?", re.I)
 _EMPTY_REASON = re.compile(r"^\(reason:\s*\)")
