@@ -75,6 +75,7 @@ _HEADER_LINE = re.compile(
 _RETURNED = re.compile(
     r"^(?:(?:Received|Return-Path|DKIM-Signature|ARC-Seal|Authentication-Results):\s|"
     r"\W*(?:message text follows|original message follows|returned message|copy of (?:the|your) message)\b)", re.I)
+_ALIAS = re.compile(r"(?:expanded|generated) from\W{0,3}\Z", re.I)  # Postfix, Exim: "(expanded from <alias@...>)"
 _TOKENS = re.compile(r"[\s<>()\[\]\"',;]+")
 _ADDRESS = re.compile(r"[\w.!#$%&*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.A)
 _NOT_RECIPIENTS = ("postmaster", "mailer-daemon", "mailer_daemon", "mailerdaemon")
@@ -163,8 +164,11 @@ def _line(text: str, excluded: set[str], in_header: bool) -> _Line:
             if not _ADDRESS.fullmatch(token):
                 continue
             address = normalize_address(token)
-            if address in excluded or address.split("@")[0].lower() in _NOT_RECIPIENTS:
-                continue
+            local = address.rpartition("@")[0]
+            if address in excluded or local.lower() in _NOT_RECIPIENTS or "/" in local:
+                continue  # "/" : a path ("/home/user/.forward"), not a mailbox
+            if _ALIAS.search(text, max(0, start - 40), start):
+                continue  # the address the recipient was expanded from: the same recipient
             if code is not None and start > code.end() and text[code.end():start].strip(" <") != "":
                 continue  # quoted inside a reply, not the reply's subject
             addresses.append((address, start, start + len(token)))
@@ -180,9 +184,12 @@ def _anchors(lines: list[_Line]) -> dict[str, list[int]]:
     return anchors
 
 
-def _block_end(lines: list[_Line], start: int) -> int:
+def _block_end(lines: list[_Line], start: int, address: str | None = None) -> int:
+    """Where the lines under line ``start`` stop: at a blank line, or one naming another address."""
     end = start + 1
-    while end < len(lines) and end - start < BLOCK and lines[end].text.strip() and not lines[end].addresses:
+    while end < len(lines) and end - start < BLOCK and lines[end].text.strip() and all(
+        a == address for a, _, _ in lines[end].addresses
+    ):
         end += 1
     return end
 
@@ -195,7 +202,7 @@ def _blocks(lines: list[_Line], anchors: dict[str, list[int]]) -> dict[str, tupl
     """Each address's block: the line naming it and the lines under it; a mention with a code wins."""
     blocks = {}
     for address, mentions in anchors.items():
-        spans = [(i, _block_end(lines, i)) for i in mentions[:BLOCK]]
+        spans = [(i, _block_end(lines, i, address)) for i in mentions[:BLOCK]]
         blocks[address] = next((s for s in spans if _has_code(lines, *s)), spans[0])
     return blocks
 
