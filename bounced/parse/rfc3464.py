@@ -158,7 +158,8 @@ def prefer_status(field: str | None, diagnostic: str) -> str | None:
     "452 4.2.2 Mailbox full: retry timeout exceeded", the last reply before it gave up);
     beside a specific field it belongs to another attempt.
     """
-    said = find_status(diagnostic) if diagnostic else None
+    # beside a failure's field, a 2.x.x in the text is another reply or a version ("Postfix 2.10.1")
+    said = find_status(diagnostic, failure=field is not None and field[0] in "45") if diagnostic else None
     if field is None or said is None:
         return field or said
     if said.endswith(".0.0") or (said[0] != field[0] and not field.endswith(".0.0")):
