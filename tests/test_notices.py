@@ -84,8 +84,12 @@ NOTICES = {
                               "or to helpdesk@gw.example.net.",
                               headers="References: <20261126.abc123@gw.example.net>\n"), "bounce",
                        [("kim@example.org", "failed", "5.1.1", 550, "userunknown", "hard")]),
-    "only-the-senders-address": (notice("Undeliverable: December offers", "550 5.7.1 <news@example.com>: Sender address rejected"),
-                                 "unknown", []),
+    # a notice that names no one is about the one recipient of the message it returns
+    "names-no-one": (notice("Undeliverable: December offers", "550 5.7.1 <news@example.com>: Sender address rejected"),
+                     "bounce", [("someone@example.org", "failed", "5.7.1", 550, "rejected", "soft")]),
+    "names-no-one-returns-nothing": (
+        b"From: postmaster@gw.example.net\nTo: bounces@example.com\nSubject: Undeliverable: December offers\n\n"
+        b"550 5.7.1 <news@example.com>: Sender address rejected\n", "unknown", []),
 }
 
 # A sender refusal inside a notice stays soft, whatever the reply class.

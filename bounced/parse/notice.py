@@ -6,7 +6,8 @@ postmaster, or a headline subject ("Undeliverable", "Delivery Status Notificatio
 notice", "Returned mail", "Mail delivery failed", and their translations), and a body that names
 addresses and gives SMTP replies, status codes or failure wording.  Each address of the notice
 is paired with the reply nearest to it: the one on its own line or in the lines under it, else
-the nearest reply that no other address claims, else the notice's failure headline.
+the nearest reply that no other address claims, else the notice's failure headline.  A notice that
+names no one but gives a reply is about the one recipient of the message it returns, if it has one.
 
 Not recipients: the notice's own sender and recipients, the returned message's sender, Message-IDs,
 postmaster and mailer-daemon mailboxes, addresses in header lines, and addresses quoted inside
@@ -22,7 +23,7 @@ from dataclasses import dataclass, replace
 
 from bounced.model import Action, Detection
 from bounced.parse.mime import Mail, decode_header, normalize_address
-from bounced.parse.original import returned_headers
+from bounced.parse.original import returned_headers, sole_recipient
 from bounced.parse.textscan import finding_from_text
 
 MAX_TEXT = 64 * 1024  # characters of the notice read
@@ -100,6 +101,9 @@ class Notice:
         if not any(line.code for line in lines) and not any(_WORDING.search(line.text) for line in lines):
             return Detection(self.name)
         anchors = _anchors(lines)
+        if not anchors and (sole := sole_recipient(mail)) and _CODE.search(mail.report[:MAX_TEXT]):
+            # the notice names no one, but the message it returns went to one address: that one
+            anchors = {sole: [_first_code(lines)]}
         if not anchors:
             return Detection(self.name)
         delayed = _DELAY.search(mail.subject) is not None and _PERMANENT.search(mail.subject) is None
@@ -173,6 +177,10 @@ def _line(text: str, excluded: set[str], in_header: bool) -> _Line:
                 continue  # quoted inside a reply, not the reply's subject
             addresses.append((address, start, start + len(token)))
     return _Line(text, code is not None, addresses)
+
+
+def _first_code(lines: list[_Line]) -> int:
+    return next((i for i, line in enumerate(lines) if line.code), 0)
 
 
 def _anchors(lines: list[_Line]) -> dict[str, list[int]]:
