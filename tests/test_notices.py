@@ -71,6 +71,11 @@ NOTICES = {
                          "<p>ines@example.org</p><p>Remote server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'</p>"
                          "</body></html>", content_type="text/html"), "bounce",
                   [("ines@example.org", "failed", "5.1.1", 550, "userunknown", "hard")]),
+    "html-table": (notice("Delivery Failure", "<html><body><p>Your message couldn't be delivered:</p><table>"
+                          "<tr><th>Recipient</th><th>Reason</th></tr><tr><td>petra@example.org</td>"
+                          "<td>Remote server response: 552 5.2.2 Mailbox full</td></tr></table></body></html>",
+                          sender="Delivery Service <postmaster@relay.example>", content_type="text/html"), "bounce",
+                   [("petra@example.org", "failed", "5.2.2", 552, "mailboxfull", "soft")]),
     "delay": (notice("Delivery delayed: December offers", "Delivery of your message has been delayed; we will continue to try.\n\n"
                      "  slow@example.org\n    452 4.2.2 Mailbox full, try again later"), "delay",
               [("slow@example.org", "delayed", "4.2.2", 452, "mailboxfull", "none")]),

@@ -382,6 +382,7 @@ class Mail:
 
 
 _TAG_RE = re.compile(r"<(?:br|p|div|tr|li|/p|/div|/tr|/li|/h\d)\b[^>]*>", re.I)
+_CELL_END_RE = re.compile(r"</t[dh]\s*>", re.I)
 _ANY_TAG_RE = re.compile(r"<(?![^<>@\s]+@)[^>]*>")  # keeps <user@example.org>
 
 
@@ -390,5 +391,6 @@ def html_to_text(html: str) -> str:
     import html as htmllib
 
     text = _TAG_RE.sub("\n", html)
+    text = _CELL_END_RE.sub(" ", text)  # table cells side by side stay apart ("<td>a@x</td><td>550 ...")
     text = _ANY_TAG_RE.sub("", text)
     return htmllib.unescape(text)
