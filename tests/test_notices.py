@@ -79,6 +79,10 @@ NOTICES = {
     "delay": (notice("Delivery delayed: December offers", "Delivery of your message has been delayed; we will continue to try.\n\n"
                      "  slow@example.org\n    452 4.2.2 Mailbox full, try again later"), "delay",
               [("slow@example.org", "delayed", "4.2.2", 452, "mailboxfull", "none")]),
+    # a warning that says so only in its text: a delay is never hard, whatever the words
+    "warning-in-the-text": (notice("Message status: December offers", "Your message has not yet been delivered. We will retry for 3 days.\n\n"
+                                   "  gone@example.org\n    450 4.1.1 <gone@example.org>: Recipient address rejected: User unknown"),
+                            "delay", [("gone@example.org", "delayed", "4.1.1", 450, "userunknown", "none")]),
     # what is not a recipient: the notice's own addresses, the original's sender, Message-IDs, postmaster,
     # addresses in header lines and in the notice's prose
     "not-recipients": (notice("Undeliverable: December offers",

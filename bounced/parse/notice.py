@@ -46,6 +46,7 @@ _REPLY_TO_SUBJECT = re.compile(r"^\s*(?:re|aw|sv|vs|antw|fw|fwd|wg|tr|rv|enc)\s*
 _DELAY = re.compile(
     r"delay|not yet (?:been )?delivered|will (?:continue to )?(?:retry|try again)|still trying|"
     r"verz[öo]gert|retard|retrasad|ritardat|vertraagd|atrasad", re.I)
+_STILL_TRYING = re.compile(r"will (?:continue to |keep )?(?:retry|try)|not yet (?:been )?delivered|still trying|no action is required", re.I)
 _PERMANENT = re.compile(r"permanent|gave up|giving up|failed|undeliverable|could not be delivered|unzustellbar|non remis", re.I)
 
 # An SMTP reply or status code in a line: an enhanced status anywhere, a reply code where replies stand.
@@ -106,7 +107,8 @@ class Notice:
             anchors = {sole: [_first_code(lines)]}
         if not anchors:
             return Detection(self.name)
-        delayed = _DELAY.search(mail.subject) is not None and _PERMANENT.search(mail.subject) is None
+        delayed = _PERMANENT.search(mail.subject) is None and (
+            _DELAY.search(mail.subject) is not None or any(_STILL_TRYING.search(line.text) for line in lines))
         blocks = _blocks(lines, anchors)
         claimed = {i for start, end in blocks.values() if _has_code(lines, start, end) for i in range(start, end)}
         free = [i for i, line in enumerate(lines) if line.code and i not in claimed]  # replies no address claims
