@@ -397,6 +397,12 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "sendmail-06.eml": _bounce("<winter-offers-3@example.com>", _r("reader@example.org", "failed", "5.2.2", 552, "mailboxfull", "soft")),
     # a pipe ("|/usr/local/bin/autoresponder", expanded from the recipient) exited 1
     "sendmail-07.eml": _bounce("<support-4412@example.com>", _r("tickets@example.org", "failed", "5.3.0", 554, "mailererror", "soft")),
+    # two failures: a pipe expanded from one recipient (no transcript line names it), a remote unknown user
+    "sendmail-08.eml": _bounce(
+        "<support-4414@example.com>",
+        _r("tickets@example.org", "failed", None, None, "mailererror", "soft"),
+        _r("gone@example.org", "failed", "5.1.1", 550, "userunknown", "hard"),
+    ),
     # Postfix without a DSN part: procmail, run by local(8), exited 75; "(expanded from <alias>)" after the address
     "postfix-10.eml": _bounce("<help-2026-11-25@example.com>", _r("tickets@example.org", "failed", None, None, "mailererror", "soft")),
     # gateways' plain notices: the reply on the recipient's lines, in English, German and French
