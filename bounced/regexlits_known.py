@@ -324,6 +324,7 @@ KNOWN: dict[str, tuple[str, ...] | None] = {
     'recipient (?:address )?(?:is |has been )?suppressed\\b': ('recipient ',),
     'recipient address rejected\\. \\(in reply to rcpt to command\\)': ('recipient address rejected. (in reply to rcpt to command)',),
     'recipient address reserved by rfc ?2606': ('recipient address reserved by rfc',),
+    'recipient address(?:es)? that (?:was|were)\\s+incorrectly\\s+constructed:[^\\n]*\\n': ('recipient address',),
     'recipient no longer (?:exists|valid)': ('recipient no longer ',),
     'recipients?(?:\\(s\\))? that (?:have|has) been marked as inactive': (' been marked as inactive',),
     'refused to talk to me: \\d{3}[ -]blocked\\b': ('refused to talk to me: ',),

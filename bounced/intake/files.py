@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -46,23 +46,48 @@ def _iter_path(p: Path) -> Iterator[tuple[str, bytes]]:
             yield from _iter_path(child)
         return
     with p.open("rb") as fh:
-        head = fh.read(5)
+        head = fh.read(_HEAD)
         fh.seek(0)
-        if head == b"From ":
-            yield from iter_mbox(fh, str(p))
+        if head.startswith(b"From "):
+            yield from iter_mbox(_cr_lines(fh) if _cr_only(head) else fh, str(p))
             return
         yield str(p), fh.read()
+
+
+_HEAD = 64 * 1024  # enough of a file to see how its first line ends
+_CHUNK = 64 * 1024
+
+
+def _cr_only(head: bytes) -> bool:
+    """Whether the first line ends in CR alone (classic Mac OS line endings)."""
+    cr = head.find(b"\r")
+    return cr >= 0 and head[cr + 1 : cr + 2] != b"\n" and not 0 <= head.find(b"\n") < cr
+
+
+def _cr_lines(fh: BinaryIO) -> Iterator[bytes]:
+    """The lines of a file whose lines end in CR alone, each with its CR, read a chunk at a time."""
+    pending: list[bytes] = []  # the pieces of a line longer than a chunk, joined once
+    while chunk := fh.read(_CHUNK):
+        pieces = chunk.split(b"\r")
+        for piece in pieces[:-1]:
+            pending.append(piece)
+            yield b"".join(pending) + b"\r"
+            pending = []
+        pending.append(pieces[-1])
+    if tail := b"".join(pending):
+        yield tail
 
 
 def is_maildir(p: Path) -> bool:
     return (p / "cur").is_dir() and (p / "new").is_dir()
 
 
-def iter_mbox(fh: BinaryIO, name: str) -> Iterator[tuple[str, bytes]]:
+def iter_mbox(fh: Iterable[bytes], name: str) -> Iterator[tuple[str, bytes]]:
     """Messages of an mbox, streamed: memory is one message, not the file.
 
     A message starts at a ``From `` line at the top of the file or after a blank line (mboxo and
-    mboxrd both); ``>From `` quoting is undone for mboxrd.
+    mboxrd both); ``>From `` quoting is undone for mboxrd.  ``fh`` yields lines ending in LF,
+    CRLF or CR.
     """
     lines: list[bytes] = []
     count = 0
@@ -76,14 +101,17 @@ def iter_mbox(fh: BinaryIO, name: str) -> Iterator[tuple[str, bytes]]:
             previous_blank = False
             continue
         lines.append(line)
-        previous_blank = line in (b"\n", b"\r\n")
+        previous_blank = line in _BLANK
     if lines:
         count += 1
         yield f"{name}#{count}", _mbox_body(lines)
 
 
+_BLANK = (b"\n", b"\r\n", b"\r")
+
+
 def _mbox_body(lines: list[bytes]) -> bytes:
-    if lines and lines[-1] in (b"\n", b"\r\n"):
+    if lines and lines[-1] in _BLANK:
         lines = lines[:-1]  # the separator line mbox adds before the next From_
     out = []
     for line in lines:

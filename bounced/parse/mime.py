@@ -26,6 +26,10 @@ ADDRESS_RE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.ASCI
 _STATUS_RE = re.compile(r"(?<![\d.])([245])\.([0-7])\.(\d{1,3})(?![\d]|\.\d)")
 # (not a "220-" line of a multi-line greeting banner quoted before the reply that failed)
 _REPLY_RE = re.compile(r"(?<![\d.#-])(?!2\d\d-)([245][0-5]\d)(?:[ -]|$)(?![\d.]*\.\d+\.\d+\.)")
+# In a failure, 2xx and 3xx are other replies (a "220-" greeting banner, "250 Sender ok", a
+# version string like "2.10.1"), and a 255 is a program's exit status: only 4xx and 5xx count.
+_FAILURE_STATUS_RE = re.compile(_STATUS_RE.pattern.replace("[245]", "[45]", 1))
+_FAILURE_REPLY_RE = re.compile(_REPLY_RE.pattern.replace("[245]", "[45]", 1))
 _NEWLINES = re.compile(rb"\r\n?")
 
 
@@ -223,15 +227,15 @@ def normalize_address(value: str | None) -> str:
     return f"{local}@{domain.lower()}"
 
 
-def find_status(text: str) -> str | None:
-    """The first RFC 3463 enhanced status code in ``text``."""
-    match = _STATUS_RE.search(text)
+def find_status(text: str, failure: bool = False) -> str | None:
+    """The first RFC 3463 enhanced status code in ``text`` (of class 4 or 5 only, for a ``failure``)."""
+    match = (_FAILURE_STATUS_RE if failure else _STATUS_RE).search(text)
     return ".".join(match.groups()) if match else None
 
 
-def find_reply_code(text: str) -> int | None:
-    """An RFC 5321 reply code at the start of a reply line in ``text``."""
-    match = _REPLY_RE.search(text)
+def find_reply_code(text: str, failure: bool = False) -> int | None:
+    """An RFC 5321 reply code at the start of a reply line in ``text`` (4xx or 5xx only, for a ``failure``)."""
+    match = (_FAILURE_REPLY_RE if failure else _REPLY_RE).search(text)
     return int(match.group(1)) if match else None
 
 
@@ -252,13 +256,15 @@ def parse_date(value: str | None) -> str | None:
 # senders' own wordings (Exim, qmail, Sendmail, Postfix, Gmail, Courier, Notes, ...).
 _RETURNED_MARKERS = re.compile(
     r"^[ \t]*(?:"
-    r"-+ ?This is a copy of the message|"
+    r"-+ ?This is a copy of (?:the|your) (?:message|headers)|"  # Exim's bounces, and its notices (moan.c)
     r"-+ ?Below this line is a copy of the message|"
     r"-+ ?Enclosed is a copy of the message|"
     r"-+ ?Original message -+|"
     r"-+ ?(?:The )?original message follows|"
     r"-+ ?Returned message -+|"
     r"-+ ?Original message headers? -+|"
+    r"Original message(?: headers)?:[ \t]*$|"  # gateways' plain notices
+    r"-+ ?Message d'origine -+|"
     r"-+ ?Unsent message below -+|"
     r"-+ ?Message text follows|"
     r"-+ ?Transcript of session follows|"
@@ -381,6 +387,7 @@ class Mail:
 
 
 _TAG_RE = re.compile(r"<(?:br|p|div|tr|li|/p|/div|/tr|/li|/h\d)\b[^>]*>", re.I)
+_CELL_END_RE = re.compile(r"</t[dh]\s*>", re.I)
 _ANY_TAG_RE = re.compile(r"<(?![^<>@\s]+@)[^>]*>")  # keeps <user@example.org>
 
 
@@ -389,5 +396,6 @@ def html_to_text(html: str) -> str:
     import html as htmllib
 
     text = _TAG_RE.sub("\n", html)
+    text = _CELL_END_RE.sub(" ", text)  # table cells side by side stay apart ("<td>a@x</td><td>550 ...")
     text = _ANY_TAG_RE.sub("", text)
     return htmllib.unescape(text)

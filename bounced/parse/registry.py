@@ -18,7 +18,7 @@ class Detector(Protocol):
 
 def detectors() -> list[Detector]:
     """The registered detectors in the order they are tried; the first non-empty result wins."""
-    from bounced.parse import arf, fallback, mdn, rfc3464, rfc3834
+    from bounced.parse import arf, fallback, mdn, notice, rfc3464, rfc3834
     from bounced.parse.mta import ORDER
 
-    return [arf.DETECTOR, rfc3464.DETECTOR, mdn.DETECTOR, *ORDER, rfc3834.DETECTOR, fallback.DETECTOR]
+    return [arf.DETECTOR, rfc3464.DETECTOR, mdn.DETECTOR, *ORDER, rfc3834.DETECTOR, notice.DETECTOR, fallback.DETECTOR]

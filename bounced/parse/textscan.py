@@ -9,7 +9,7 @@ report; scan() does the rest.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from bounced.model import Action, Detection, Finding
@@ -21,6 +21,7 @@ from bounced.regexlits import required_literals
 _ENTRY = re.compile(
     r"^[ \t]{0,8}(?:RCPT To:|Recipient address:|Recipient:|Original-Recipient:|Failed recipient:|Address:)?[ \t]*"
     r"[<\"(]?(?P<addr>[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+)[>\")]?"
+    r"(?:[ \t]+\(expanded from [^()\n]{1,300}\))?"  # Postfix: "<user@example.org> (expanded from <alias@example.org>): ..."
     r"(?P<rest>[ \t]*(?::|\.\.\.|\s-\s|$).*)$",
     re.I,
 )
@@ -39,6 +40,7 @@ class Format:
     end: re.Pattern[str] | None = None
     action: Action = Action.FAILED
     entry: re.Pattern[str] = field(default=_ENTRY)
+    reason: str | None = None  # where the report states it for every address it lists
 
 
 @dataclass
@@ -56,7 +58,7 @@ def scan(text: str, fmt: Format) -> list[Finding]:
     stop = fmt.end.search(body) if fmt.end else None
     body = body[: stop.start()] if stop else body[: returned_text_start(body)]
     entries = _entries(body.split("\n"), fmt.entry)
-    return [_finding(e, fmt.action) for e in entries]
+    return [replace(_finding(e, fmt.action), reason=fmt.reason) if fmt.reason else _finding(e, fmt.action) for e in entries]
 
 
 def _entries(lines: list[str], entry_re: re.Pattern[str]) -> list[_Entry]:
@@ -91,11 +93,12 @@ def finding_from_text(address: str, diagnostic: str, action: Action = Action.FAI
     diagnostic = " ".join(diagnostic.split())
     remote = _REMOTE.search(diagnostic)
     command = _COMMAND.search(diagnostic)
+    failure = action in (Action.FAILED, Action.DELAYED)
     return Finding(
         address=address,
         action=action,
-        status=find_status(diagnostic),
-        reply_code=find_reply_code(diagnostic),
+        status=find_status(diagnostic, failure),
+        reply_code=find_reply_code(diagnostic, failure),
         diagnostic=diagnostic,
         remote_mta=remote.group(1).lower() if remote else None,
         command=command.group(1).upper() if command else None,
