@@ -16,13 +16,13 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "sisimai"
 ABSENT = "the shared labelled corpus is absent: no shared/corpus/sisimai/expected.json beside the checkout"
 # Floors that must hold (regressions fail the build): today's figures against expected-spec.json, rounded down.
 FLOORS = {
-    "recipients_found": 1.0, "hard_soft": 0.99, "status": 0.99, "reason": 0.98,
-    "hard_precision": 0.99, "hard_recall": 0.98,
+    "recipients_found": 1.0, "hard_soft": 0.995, "status": 0.99, "reason": 0.98,
+    "hard_precision": 0.99, "hard_recall": 1.0,
 }
 # The issue's targets. Met ones are tested as they are; the one not met is xfail with the reason.
 TARGETS = {"recipients_found": 0.995, "hard_soft": 0.98, "reason": 0.95, "hard_recall": 0.95}
 TARGETS_NOT_MET = {
-    # One hard call of the 105 is labelled soft: a synthetic report (rfc3464-01) whose DSN says "550 5.1.1
+    # One hard call of the 108 is labelled soft: a synthetic report (rfc3464-01) whose DSN says "550 5.1.1
     # User Unknown" and whose human-readable part says "Not enough disk space".
     "hard_precision": 0.995,
 }

@@ -117,7 +117,10 @@ WRAPPERS = [
     ({"reply_code": 550}, "undefined", "soft", "nothing to read"),
     ({"reply_code": 521}, "undefined", "soft", "nothing to read"),
     ({"status": "5.1.0", "reply_code": 550, "diagnostic": "550 5.1.0 Address rejected."}, "onhold", "soft", "no rule"),
+    # Exchange Online's directory-based edge blocking: the words, not the routing status 5.4.1, decide
     ({"status": "5.4.1", "reply_code": 550, "diagnostic": "550 5.4.1 Recipient address rejected: Access denied. AS(201806281)"},
+     "userunknown", "hard", "directory-based edge blocking"),
+    ({"status": "4.4.1", "reply_code": 450, "diagnostic": "450 4.4.1 Recipient address rejected: Access denied"},
      "onhold", "soft", "directory-based edge blocking"),
     # rule 7: a temporary code is no evidence that the address is dead unless the words say so
     ({"status": "4.1.1", "reply_code": 450,

@@ -217,12 +217,13 @@ def test_a_greeting_banner_is_not_the_reply():
     assert parsed(fixture("sendmail-06.eml")) == ("bounce", [("reader@example.org", "failed", "5.2.2", 552, "mailboxfull", "soft")])
 
 
-@pytest.mark.parametrize(("diagnostic", "status", "reply_code"), [
-    ("smtp; 550 Message refused by mx.example.org (Postfix 2.10.1)", "5.0.0", 550),  # a version, not a status
-    ("smtp; 220-mx.example.org ESMTP Postfix 554 5.7.1 Service refused", "5.7.1", 554),  # the banner's 220
+@pytest.mark.parametrize(("diagnostic", "status", "reply_code", "reason"), [
+    ("smtp; 550 Message refused by mx.example.org (Postfix 2.10.1)", "5.0.0", 550, "onhold"),  # a version, not a status
+    # the banner's 220 is not the reply; a bare 5.7.1 is read by RFC 3463 ("delivery not authorized")
+    ("smtp; 220-mx.example.org ESMTP Postfix 554 5.7.1 Service refused", "5.7.1", 554, "securityerror"),
 ], ids=["version-string", "greeting-banner"])
-def test_a_failure_takes_failure_codes_only(diagnostic, status, reply_code):
-    assert parsed(_dsn(diagnostic, status="5.0.0")) == ("bounce", [("tickets@example.org", "failed", status, reply_code, "onhold", "soft")])
+def test_a_failure_takes_failure_codes_only(diagnostic, status, reply_code, reason):
+    assert parsed(_dsn(diagnostic, status="5.0.0")) == ("bounce", [("tickets@example.org", "failed", status, reply_code, reason, "soft")])
 
 
 # --- Exim's own notices -----------------------------------------------------------------------------

@@ -31,8 +31,9 @@ OUTRANKS_STATUS = frozenset({
 # "X.2.1 mailbox disabled"): a "user unknown" with them comes from a filter.
 _MAILBOX_REFUSED = frozenset({"5.2.0", "5.2.1", "4.2.0", "4.2.1"})
 # Exchange Online's directory-based edge blocking, "550 5.4.1 Recipient address rejected: Access denied.
-# AS(201806281)": the address is not in the tenant's directory as synchronised, which a live address
-# of a hybrid or half-migrated tenant also meets (spec rule 7: ambiguous, so soft).
+# AS(201806281)": Microsoft documents it as a recipient that is not in the tenant's directory, so the
+# words say the address is unknown whatever the routing status (5.4.1) says; with a 4xx code it is a
+# directory that may still be synchronising (spec rule 7: soft).
 _EDGE_BLOCKING = re.compile(r"recipient address(?:es)? rejected ?: access denied")
 # Postfix's "Host or domain name not found. ... type=MX: Host not found, try again" is a DNS server failure
 # (SERVFAIL, a timeout), not a name that does not exist (spec rule 5 is about NXDOMAIN and no MX/A).
@@ -55,8 +56,8 @@ def classify(finding: Finding) -> tuple[str, BounceType, str]:
     2. delivered, relayed or expanded actions -> delivered;
     3. a provider rule keyed on the remote host (rhost.py);
     4. an Exchange diagnostic code in the text (RESOLVER.RST.RecipSizeLimit, ...: status.EXCHANGE_CODES);
-       Exchange Online's directory-based edge blocking ("Recipient address rejected: Access denied"),
-       which is ambiguous about the recipient -> onhold;
+       Exchange Online's directory-based edge blocking ("Recipient address rejected: Access denied")
+       -> userunknown on a 5xx code (not in the tenant's directory), onhold on a 4xx;
     5. an enhanced status code whose meaning is unambiguous (status.DEFINITIVE, e.g. 5.1.1), unless the
        text names a reason in OUTRANKS_STATUS and not the status's own ("550 5.1.1 ... has sent to too
        many recipients this hour"), or the code is temporary (4.1.1) and the words do not say the
@@ -134,7 +135,9 @@ def _decided(f: Finding, text: str, lowered: str, code: str | None, command: str
     if by_exchange:
         return by_exchange, "exchange code " + status.EXCHANGE_RE.search(text).group(1)
     if _EDGE_BLOCKING.search(lowered):
-        return "onhold", "directory-based edge blocking: ambiguous about the recipient"
+        if (code or str(f.reply_code or ""))[:1] == "5":
+            return "userunknown", "directory-based edge blocking: not in the tenant's directory"
+        return "onhold", "directory-based edge blocking with a 4xx code: the directory may be synchronising"
     present = NEEDLES.present(lowered)
     said = _said(lowered, present)
     if code in status.DEFINITIVE:

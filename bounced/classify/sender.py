@@ -22,6 +22,9 @@ _COPY = re.compile(
     r"original message follows|message (?:text|header)s? follows|copy of the (?:original )?message"
     r"|\b(?:received|return-path|from|to|message-id|subject|date):\s"
 )
+# A reply code at the start of a reply: a success (2xx, 3xx) or a failure (4xx, 5xx).
+_SUCCESS = re.compile(r"(?<![\w.-])[23]\d\d[ -]")
+_FAILURE = re.compile(r"(?<![\w.-])[45]\d\d[ -]")
 # Reasons about the recipient's address or mailbox: a refusal of the sender is never one of them.
 ABOUT_RECIPIENT = frozenset({"userunknown", "hostunknown", "hasmoved", "notaccept", "suppressed", "mailboxfull", "suspend", "filtered"})
 
@@ -37,7 +40,7 @@ def refused(command: str | None) -> str | None:
 
 def spoken_of(text: str) -> bool:
     """Whether the (lower-cased) reply says that the sender's address or domain is what it refuses."""
-    return _ABOUT_SENDER.search(text[: _copy_start(text)]) is not None
+    return _ABOUT_SENDER.search(_failing_reply(text)) is not None
 
 
 def named(finding: Finding, text: str) -> bool:
@@ -46,7 +49,7 @@ def named(finding: Finding, text: str) -> bool:
     reply ("Original message follows", its Received and From fields) is not read."""
     if not finding.senders or not text:
         return False
-    text = text[: _copy_start(text)]
+    text = _failing_reply(text)
     recipient = finding.address.lower()
     own_domain = recipient.rpartition("@")[2]
     for sender in finding.senders:
@@ -84,6 +87,16 @@ def _edge(text: str, i: int, after: bool = False) -> bool:
     if c == ".":
         return after and not (i + 1 < len(text) and text[i + 1].isalnum())
     return c != "@"
+
+
+def _failing_reply(text: str) -> str:
+    """The reply that refused, without the copy of the message after it, nor the successful replies a
+    transcript quotes before it ("<<< 250 2.1.0 <news@example.com>... Sender ok" names the sender to
+    accept it)."""
+    end = _copy_start(text)
+    failure = _FAILURE.search(text, 0, end)
+    start = failure.start() if failure and _SUCCESS.search(text, 0, failure.start()) else 0
+    return text[start:end]
 
 
 def _copy_start(text: str) -> int:
