@@ -62,7 +62,7 @@ class Processor:
         self.attempts = 0  # passes in a row that failed as a whole
         self.backoff = 0.0  # seconds to wait before the next pass; 0 while all is well
         self.processed = 0  # messages processed since start
-        # raw id -> (failures, retry at, processed count at the last failure, traceback)
+        # raw id -> (failures, retry at, self.processed at its first failure, traceback)
         self._failing: dict[int, tuple[int, float, int, str]] = {}
 
     def run(self, limit: int) -> bool:
@@ -104,11 +104,12 @@ class Processor:
                 continue
             try:
                 self.pipeline.process(raw_id)
-            # A failure on one message.  If nothing else has worked, the whole pass backs off (a
-            # lock, a full disk); a message that fails while others work waits on its own.
+            # A failure on one message.  While nothing has worked since it first failed, it is
+            # the database's (a lock, a full disk): the whole pass backs off.  Once others work,
+            # it is the message's: it waits on its own, and is quarantined in the end.
             except Exception as exc:  # noqa: BLE001
                 error = exc
-                if self._note(raw_id, exc) < 2 and not done:
+                if not self._note(raw_id, exc) and not done:
                     return done, RuntimeError(f"raw message {raw_id}: {exc}")
                 continue
             done += 1
@@ -118,16 +119,16 @@ class Processor:
                 break
         return done, error
 
-    def _note(self, raw_id: int, exc: BaseException) -> int:
-        """Count a failure of one message (only when others were processed since its last one)."""
-        failures, _, mark, _ = self._failing.get(raw_id, (0, 0.0, -1, ""))
-        if failures == 0 or self.processed > mark:
-            failures += 1
+    def _note(self, raw_id: int, exc: BaseException) -> bool:
+        """Count a failure of one message; True if others were processed since its first one."""
+        failures, _, first, _ = self._failing.get(raw_id, (0, 0.0, self.processed, ""))
+        failures += 1
+        own = self.processed > first
         wait = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** failures)
         trace = "".join(traceback.format_exception(exc))
-        self._failing[raw_id] = (failures, time.monotonic() + wait, self.processed, trace)
-        if failures < 2:
-            return failures
+        self._failing[raw_id] = (failures, time.monotonic() + wait, first, trace)
+        if not own:
+            return False
         log.warning("raw message %s: processing failed %d times while others worked (%s)", raw_id, failures, exc)
         if failures >= QUARANTINE_AFTER:
             assert self.store is not None
@@ -138,7 +139,7 @@ class Processor:
             else:
                 log.error("raw message %s: quarantined (state failed) after %d failures", raw_id, failures)
                 del self._failing[raw_id]
-        return failures
+        return True
 
     def _trouble(self, error: BaseException) -> None:
         self.attempts += 1
