@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aiosmtpd.lmtp import LMTP
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, syntax
 
 from bounced.config import Settings
 from bounced.errors import ConfigError
@@ -132,6 +132,7 @@ class Server:
                 server.sessions.discard(self)
                 super().connection_lost(error)
 
+            @syntax("MAIL FROM: <address>", extended=" [SP <mail-parameters>]")
             async def smtp_MAIL(self, arg: str) -> None:
                 if server.draining:
                     await self.push("421 4.3.2 Shutting down, try again later")

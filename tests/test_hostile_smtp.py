@@ -285,6 +285,21 @@ def test_silent_sessions_are_closed_after_the_idle_timeout(tmp_path):
             c.close()
 
 
+def test_garbage_does_not_keep_a_session_open(tmp_path):
+    with serve(tmp_path, "smtp_idle_timeout = 1\n") as (port, _):
+        c = Client(port, timeout=10)
+        c.reply()
+        started = time.monotonic()
+        with pytest.raises(OSError):
+            while time.monotonic() - started < 6:
+                c.sock.sendall(b"\r\n")  # 500 bad syntax, each time: not a command
+                time.sleep(0.3)
+                if c.sock.recv(4096) == b"":
+                    raise ConnectionResetError("closed")
+        assert time.monotonic() - started < 3
+        c.close()
+
+
 def test_slow_drip_data_is_cut_at_smtp_timeout(tmp_path):
     with serve(tmp_path, "smtp_timeout = 2\n") as (port, _):
         c = Client(port, timeout=10)

@@ -127,14 +127,27 @@ class LimitedSession(SMTP):
         self.limits.leave(self._client)
         super().connection_lost(error)
 
-    async def push(self, status: Any) -> None:
-        await super().push(status)
-        # The wait for the next command: short while no transaction is open (after the greeting,
-        # between messages), smtp_timeout inside one.  RFC 5321 section 4.5.3.2.7 asks 5 minutes
-        # for a command; an idle session that sent nothing has no claim on a slot for that long.
-        if self.transport is not None and self.limits.idle_timeout:
-            open_ = self.envelope is not None and self.envelope.mail_from
-            self._reset_timeout(None if open_ else self.limits.idle_timeout)
+    # The wait for the next command is short while no transaction is open (after the greeting,
+    # between messages) and smtp_timeout inside one.  RFC 5321 section 4.5.3.2.7 asks 5 minutes for
+    # a command; a session that sends nothing has no claim on a slot for that long.  As in aiosmtpd,
+    # only a valid command restarts the clock (garbage does not keep a session), and the commands
+    # that open or close a transaction restart it once they are done.
+    def _reset_timeout(self, duration: float | None = None) -> None:
+        if self.transport is None and self._timeout_handle is not None:  # the session has ended
+            return
+        if duration is None and self.limits.idle_timeout and not (self.envelope and self.envelope.mail_from):
+            duration = self.limits.idle_timeout
+        super()._reset_timeout(duration)
+
+    @syntax("MAIL FROM: <address>", extended=" [SP <mail-parameters>]")
+    async def smtp_MAIL(self, arg: str) -> None:
+        await super().smtp_MAIL(arg)
+        self._reset_timeout()
+
+    @syntax("RSET")
+    async def smtp_RSET(self, arg: str) -> None:
+        await super().smtp_RSET(arg)
+        self._reset_timeout()
 
     @syntax("DATA")
     async def smtp_DATA(self, arg: str) -> None:
@@ -163,6 +176,7 @@ class LimitedSession(SMTP):
             self._set_post_data_state()  # the envelope lets go of the data
             self.limits.give(held[0])
         await self.push(reply)
+        self._reset_timeout()
 
     async def _read_data(self, held: list[int]) -> tuple[bytearray | None, str]:
         """The data up to the lone dot, unstuffed, and "" ; or None and the error reply (552, 451)
