@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 
 
 import mkmail
@@ -140,3 +141,30 @@ def test_a_message_that_fails_alone_is_quarantined_and_the_others_go_on(tmp_path
     assert store.query("SELECT count(*) AS n FROM raw_messages WHERE state = 'parsed'") == [{"n": 8}]
     worker.close()
     store.close()
+
+
+def test_a_killed_processor_is_started_again(tmp_path):
+    from pathlib import Path
+
+    port = free_port()
+    proc = start(tmp_path, port)
+    try:
+        deadline = time.monotonic() + 20
+        children: list[str] = []
+        while not children and time.monotonic() < deadline:  # the processor, not multiprocessing's resource tracker
+            children = [c for c in Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+                        if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+            time.sleep(0.1)
+        assert len(children) == 1, children
+        os.kill(int(children[0]), signal.SIGKILL)  # the out-of-memory killer, say
+        time.sleep(0.5)
+        with smtplib.SMTP("127.0.0.1", port, timeout=10) as c:  # the listener goes on storing
+            assert c.sendmail("<>", ["bounces@bounce.example.com"], MESSAGES[0]) == {}
+        while time.monotonic() < deadline + 20 and [state for _, state in stored(tmp_path)] != ["parsed"]:
+            time.sleep(0.2)
+        assert [state for _, state in stored(tmp_path)] == ["parsed"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(60) == 0
+    log = (tmp_path / "serve.log").read_text()
+    assert "ERROR bounced.intake.spool: processor died with exit code -9; starting it again (restart 1)" in log

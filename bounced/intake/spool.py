@@ -100,7 +100,10 @@ class Spool:
         log.error("processor died with exit code %s; starting it again (restart %d)",
                   self._processor.exitcode, self._deaths)
         self._next_start = time.monotonic() + min(300.0, RESPAWN_MIN * 2 ** (self._deaths - 1))
-        self._start_processor()
+        try:
+            self._start_processor()
+        except OSError as exc:  # no memory or no processes left now: tried again at the next check
+            log.error("cannot start the processor: %s", exc)
 
     def close(self, timeout: float = 60.0) -> None:
         """Finish the stores and the processing queued so far, then stop."""
