@@ -100,6 +100,7 @@ class Spool:
         log.error("processor died with exit code %s; starting it again (restart %d)",
                   self._processor.exitcode, self._deaths)
         self._next_start = time.monotonic() + min(300.0, RESPAWN_MIN * 2 ** (self._deaths - 1))
+        self.health.set("")  # what the dead one said is no longer true
         try:
             self._start_processor()
         except OSError as exc:  # no memory or no processes left now: tried again at the next check
