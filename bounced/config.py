@@ -62,6 +62,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("tls_cert", "", "PEM certificate for STARTTLS; empty for no STARTTLS"),
     Setting("tls_key", "", "PEM private key for STARTTLS"),
     Setting("count_orphans", False, "let reports matched by their address alone (the recipient's latest send, or no send) count; never a bad or unsigned VERP token, nor a Message-ID we did not send to that address"),
+    Setting("smtp_max_per_client", 20, "concurrent SMTP sessions from one client address; more are answered 421 (0: no limit)", v.between(0, 100_000)),
+    Setting("smtp_idle_timeout", 60, "seconds a session may wait for a command outside a mail transaction (after the greeting, between messages); smtp_timeout applies inside one", v.between(5, 86400)),
+    Setting("smtp_max_inflight", 128 * 1024 * 1024, "bytes of message data the listener may hold at once over all sessions; DATA beyond it is answered 451 4.3.1 (0: no limit; keep it above smtp_max_size)", v.between(0, 1 << 40)),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -209,6 +212,9 @@ class Settings:
     smtp_forged_surge_window: int = 20
     tls_cert: str = ""
     tls_key: str = ""
+    smtp_max_per_client: int = 20
+    smtp_idle_timeout: int = 60
+    smtp_max_inflight: int = 128 * 1024 * 1024
     mailboxes: tuple[Mailbox, ...] = ()
     config_path: str | None = None
 

@@ -111,6 +111,15 @@ def m004_trust(db: Database) -> None:
         db["events"].add_column("reported", str)
 
 
+@MIGRATIONS()
+def m005_intake(db: Database) -> None:
+    """The exact bytes of an envelope sender or recipient list that is not UTF-8 (an old MTA's
+    Latin-1 address); ``mail_from`` and ``rcpt_to`` hold them as text with ``\\xHH`` escapes."""
+    for column in ("mail_from_bytes", "rcpt_to_bytes"):
+        if column not in db["raw_messages"].columns_dict:
+            db["raw_messages"].add_column(column, bytes)
+
+
 def campaign_rates_sql(where: str = "1") -> str:
     """Sent, hard, soft and complaints per campaign; each send counts once (hard before soft)."""
     return f"""

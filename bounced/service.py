@@ -19,15 +19,17 @@ from collections.abc import Callable
 from typing import Any
 
 from aiosmtpd.lmtp import LMTP
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, syntax
 
 from bounced.config import Settings
 from bounced.errors import ConfigError
+from bounced.intake.session import LimitedSession, Limits
 from bounced.intake.smtp import BounceHandler, smtp_kwargs
 from bounced.intake.spool import Spool
 
 log = logging.getLogger(__name__)
 DRAIN_SECONDS = 30.0
+MONITOR_SECONDS = 2.0
 
 
 def notify(state: str) -> None:
@@ -97,6 +99,7 @@ class Server:
         self.draining = False
         self.servers: list[asyncio.base_events.Server] = []
         self.spool: Spool | None = None
+        self.limits = Limits(settings)
         self._spool_factory = spool_factory or (lambda: Spool(settings))
 
     def _check(self) -> tuple[str, int]:
@@ -122,22 +125,26 @@ class Server:
         kwargs = smtp_kwargs(self.settings, self._tls())
         base = LMTP if lmtp else SMTP
 
-        class Session(base):  # type: ignore[valid-type, misc]
-            # Bounces are often malformed: a line over RFC 5321's 1000 octets is kept, not refused.
-            line_length_limit = 1 << 20
+        class Session(LimitedSession, base):  # type: ignore[valid-type, misc]
+            limits = server.limits
+
+            def refusal(self) -> str | None:
+                if server.draining:
+                    return "421 4.3.2 Shutting down, try again later"
+                if len(server.sessions) >= server.settings.smtp_max_connections:
+                    return "421 4.3.2 Too many connections, try again later"
+                return None
 
             def connection_made(self, transport: asyncio.BaseTransport) -> None:
-                if len(server.sessions) >= server.settings.smtp_max_connections or server.draining:
-                    transport.write(b"421 4.3.2 Too many connections, try again later\r\n")  # type: ignore[attr-defined]
-                    transport.close()
-                    return
-                server.sessions.add(self)
                 super().connection_made(transport)
+                if self._admitted:
+                    server.sessions.add(self)
 
             def connection_lost(self, error: Exception | None) -> None:
                 server.sessions.discard(self)
                 super().connection_lost(error)
 
+            @syntax("MAIL FROM: <address>", extended=" [SP <mail-parameters>]")
             async def smtp_MAIL(self, arg: str) -> None:
                 if server.draining:
                     await self.push("421 4.3.2 Shutting down, try again later")
@@ -193,17 +200,28 @@ class Server:
             await asyncio.to_thread(self.spool.close)
 
 
-async def _watchdog(server: Server) -> None:
-    """WATCHDOG=1 at half the interval systemd asks for, while the spool's writer and processor live."""
+async def _monitor(server: Server) -> None:
+    """Every few seconds: start the processor again if it died, put the spool's health in systemd's
+    STATUS= when it changes, and send WATCHDOG=1 (at half the interval systemd asks for) while the
+    writer and the processor live; a processor that retries after a storage error lives."""
     usec = int(os.environ.get("WATCHDOG_USEC", "0") or 0)
-    if not usec:
-        return
+    interval = min(MONITOR_SECONDS, usec / 2_000_000) if usec else MONITOR_SECONDS
+    shown = ""
     while True:
-        await asyncio.sleep(usec / 2_000_000)
+        await asyncio.sleep(interval)
+        if server.spool is None:
+            continue
+        server.spool.check()
+        status = server.spool.status()
+        if status != shown:
+            notify("STATUS=" + (status or "listening on " + server.settings.listen))
+            shown = status
+        if not usec:
+            continue
         if server.healthy():
             notify("WATCHDOG=1")
         else:
-            log.error("spool writer or processor died; withholding the watchdog ping")
+            log.error("withholding the watchdog ping: %s", status)
 
 
 async def serve(settings: Settings) -> None:
@@ -225,9 +243,9 @@ async def serve(settings: Settings) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, on_signal)
     notify("READY=1\nSTATUS=listening on " + settings.listen)
-    watchdog = asyncio.create_task(_watchdog(server))
+    monitor = asyncio.create_task(_monitor(server))
     await stop.wait()
-    watchdog.cancel()
+    monitor.cancel()
     notify("STOPPING=1")
     log.info("stopping: draining %d session(s)", len(server.sessions))
     await server.stop()

@@ -39,6 +39,24 @@ def _store_error(exc: sqlite3.Error, path: str) -> StoreError:
     return StoreError(f"{path}: {text}")
 
 
+def envelope_text(value: str | None) -> tuple[str | None, bytes | None]:
+    """An envelope value as UTF-8 text, and its exact bytes when the text is not exact.
+
+    aiosmtpd decodes command arguments as UTF-8 with surrogateescape: an old MTA's Latin-1 address
+    arrives with surrogates, which SQLite cannot take as text."""
+    if value is None:
+        return None, None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = value.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a surrogate that no byte became: keep it as UTF-8 would spell it
+            raw = value.encode("utf-8", "surrogatepass")
+        return raw.decode("utf-8", "backslashreplace"), raw
+    return value, None
+
+
 class Store:
     """One connection to the bounced database.  Not shared between threads."""
 
@@ -177,17 +195,23 @@ class Store:
 
     # -- raw messages -----------------------------------------------------------------------
 
-    def store_raw(self, data: bytes, source: str, mail_from: str | None = None, rcpt_to: str | None = None) -> tuple[int, bool]:
-        """Keep a raw message durably; (id, True) if these exact bytes were already stored."""
+    def store_raw(self, data: bytes | bytearray, source: str, mail_from: str | None = None,
+                  rcpt_to: str | None = None) -> tuple[int, bool]:
+        """Keep a raw message durably; (id, True) if these exact bytes were already stored.
+
+        An envelope address that is not UTF-8 (aiosmtpd hands its bytes over as surrogates) is
+        kept as text with ``\\xHH`` for each such byte, and byte for byte in ``*_bytes``."""
         digest = hashlib.sha256(data).hexdigest()
+        mail_from, mail_from_bytes = envelope_text(mail_from)
+        rcpt_to, rcpt_to_bytes = envelope_text(rcpt_to)
         with self._write():
             row = self.conn.execute("SELECT id FROM raw_messages WHERE sha256 = ?", (digest,)).fetchone()
             if row:
                 return row[0], True
             cur = self.conn.execute(
-                "INSERT INTO raw_messages (sha256, raw, size, source, mail_from, rcpt_to, received_at, state)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, 'stored')",
-                (digest, data, len(data), source, mail_from, rcpt_to, now()),
+                "INSERT INTO raw_messages (sha256, raw, size, source, mail_from, rcpt_to, received_at, state,"
+                " mail_from_bytes, rcpt_to_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, 'stored', ?, ?)",
+                (digest, data, len(data), source, mail_from, rcpt_to, now(), mail_from_bytes, rcpt_to_bytes),
             )
             return int(cur.lastrowid or 0), False
 

@@ -202,6 +202,9 @@ def _listener(settings: Settings) -> list[str]:
                       " with none, every domain would be accepted")
     if settings.lmtp and settings.lmtp == settings.listen:
         errors.append(f"lmtp: the same address as listen ({settings.listen})")
+    if 0 < settings.smtp_max_inflight < settings.smtp_max_size:
+        errors.append(f"smtp_max_inflight: {settings.smtp_max_inflight} is below smtp_max_size ({settings.smtp_max_size}):"
+                      " a message of the largest size would never be accepted")
     return errors
 
 

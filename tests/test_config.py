@@ -109,6 +109,7 @@ PROBLEMS = [
     ("key without certificate", 'tls_key = "{tmp}/key"', "tls_cert: tls_key is set but tls_cert is not"),
     ("public listener, no domain", 'listen = "0.0.0.0:2525"', "bounce_domains: must be set before listening on a non-loopback address"),
     ("lmtp on listen", 'lmtp = "127.0.0.1:2525"', "lmtp: the same address as listen (127.0.0.1:2525)"),
+    ("inflight below size", "smtp_max_size = 2000000\nsmtp_max_inflight = 1000000", "smtp_max_inflight: 1000000 is below smtp_max_size (2000000)"),
     ("world-readable password", '[mailbox.m]\nuser = "u"\npassword_file = "{tmp}/open.key"',
      "mailbox.m.password_file: {tmp}/open.key is readable by every user (mode -rw-r--r--); chmod o-rwx {tmp}/open.key"),
     ("no password", '[mailbox.m]\nuser = "u"', "mailbox.m.password_file: no password source"),

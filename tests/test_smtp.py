@@ -194,18 +194,29 @@ def test_unparseable_message_is_still_250_and_kept(settings):
     assert raw.startswith(b"Subject: \xff\xfe binary") and raw.rstrip(b"\r\n").endswith(bytes(range(14, 256)))
 
 
-def test_idle_session_times_out(settings):
+@pytest.mark.parametrize("timeouts, in_transaction, closed", [
+    ((1, 60), False, False),  # smtp_timeout bounds a transaction, not the wait outside one
+    ((60, 1), False, True),  # smtp_idle_timeout: an open session with no transaction
+    ((1, 60), True, True),  # a transaction left hanging
+    ((60, 1), True, False),
+], ids=["outside-long", "outside-idle", "inside-timeout", "inside-not-idle"])
+def test_session_timeouts(settings, timeouts, in_transaction, closed):
     import dataclasses
     import time
 
-    settings = dataclasses.replace(settings, smtp_timeout=1)
+    settings = dataclasses.replace(settings, smtp_timeout=timeouts[0], smtp_idle_timeout=timeouts[1])
     with running(settings):
         c = client(settings)
         c.ehlo()
+        if in_transaction:
+            assert c.mail("<>")[0] == 250
         time.sleep(1.6)
-        with pytest.raises(smtplib.SMTPServerDisconnected):
-            c.mail("<>")
-            c.rcpt("bounces@bounce.example.com")
+        try:
+            code = c.noop()[0]
+        except smtplib.SMTPServerDisconnected:
+            code = None
+        assert code == (None if closed else 250)
+        c.close()
 
 
 def test_starttls_when_a_certificate_is_configured(settings, tmp_path):
@@ -236,3 +247,71 @@ def test_no_starttls_without_a_certificate(settings):
         with client(settings) as c:
             c.ehlo()
             assert not c.has_extn("starttls")
+
+
+LONG = b"L" * 90_000  # a line longer than the reader's window (the messages stay under smtp_max_size)
+
+DATA_CASES = [  # (what the client sends after 354, up to and without the final ".\r\n"; what is stored)
+    (b"a\r\nb\r\n", b"a\r\nb\r\n"),
+    (b"", b""),  # an empty message: the lone dot comes first
+    (b"\r\n", b"\r\n"),
+    (b"..\r\n", b".\r\n"),  # RFC 5321 4.5.2: a line that is one dot is sent as two
+    (b".hidden\r\n..two\r\nthree.\r\n", b"hidden\r\n.two\r\nthree.\r\n"),
+    (b"end.\r\nx.\r\n.a.\r\n", b"end.\r\nx.\r\na.\r\n"),  # dots at the end of lines end nothing
+    (b"a\n.\nb\r\n", b"a\n.\nb\r\n"),  # a bare LF ends no line
+    (b"\xff\xfe 8bit\r\n.\xe9\r\n", b"\xff\xfe 8bit\r\n\xe9\r\n"),
+    (LONG + b"\r\n..x\r\n" + LONG + b".\r\n", LONG + b"\r\n.x\r\n" + LONG + b".\r\n"),
+]
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 4093, None], ids=["bytewise", "3", "4093", "whole"])
+@pytest.mark.parametrize("sent, kept", DATA_CASES, ids=[f"case{n}" for n in range(len(DATA_CASES))])
+def test_data_is_kept_byte_for_byte_however_it_arrives(settings, sent, kept, chunk):
+    import socket
+
+    if chunk is not None and chunk < 4093 and len(sent) > 1000:
+        pytest.skip("the long cases are sent in larger pieces")
+    host, port = settings.listen.rsplit(":", 1)
+    with running(settings):
+        sock = socket.create_connection((host, int(port)), timeout=10)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        reader = sock.makefile("rb")
+        for line in (None, b"EHLO x", b"MAIL FROM:<>", b"RCPT TO:<bounces@bounce.example.com>", b"DATA"):
+            if line:
+                sock.sendall(line + b"\r\n")
+            while (reply := reader.readline())[3:4] == b"-":
+                pass
+        assert reply.startswith(b"354")
+        wire = sent + b".\r\n"
+        for start in range(0, len(wire), chunk or len(wire)):
+            sock.sendall(wire[start:start + (chunk or len(wire))])
+        reply = reader.readline()
+        reader.close()
+        sock.close()
+    assert reply.startswith(b"250 2.0.0 Stored as "), reply
+    raw_id = int(reply.split()[-1])
+    assert rows(settings, f"SELECT raw FROM raw_messages WHERE id = {raw_id}") == [(kept,)]
+
+
+def test_pipelined_commands_after_the_data_are_read_as_commands(settings):
+    import socket
+
+    host, port = settings.listen.rsplit(":", 1)
+    with running(settings):
+        sock = socket.create_connection((host, int(port)), timeout=10)
+        reader = sock.makefile("rb")
+        reader.readline()
+        sock.sendall(b"EHLO x\r\n")
+        while reader.readline()[3:4] == b"-":
+            pass
+        # RFC 2920: the end of the data, the next transaction and QUIT in one write
+        sock.sendall(b"MAIL FROM:<>\r\nRCPT TO:<bounces@bounce.example.com>\r\nDATA\r\n")
+        assert [reader.readline()[:3] for _ in range(3)] == [b"250", b"250", b"354"]
+        sock.sendall(b"one\r\n.\r\nMAIL FROM:<>\r\nRCPT TO:<fbl@bounce.example.com>\r\nDATA\r\n")
+        assert [reader.readline()[:3] for _ in range(4)] == [b"250", b"250", b"250", b"354"]
+        sock.sendall(b"two\r\n.\r\nQUIT\r\n")
+        assert [reader.readline()[:3] for _ in range(2)] == [b"250", b"221"]
+        reader.close()
+        sock.close()
+    assert rows(settings, "SELECT raw, rcpt_to FROM raw_messages ORDER BY id") == [
+        (b"one\r\n", "bounces@bounce.example.com"), (b"two\r\n", "fbl@bounce.example.com")]

@@ -73,12 +73,22 @@ class BounceHandler:
         except StoreError as exc:
             log.error("from=%s to=%s size=%d: not stored, 451: %s", mail_from, rcpts, len(data), exc)
             reply = "451 4.3.0 Cannot store the message now; try again later"
+        # The outermost step of one message: whatever went wrong, it is not kept, so the MTA
+        # must keep it and retry (451, never a 5xx that would make it bounce a bounce).
+        except Exception:  # noqa: BLE001
+            log.exception("from=%s to=%s size=%d: not stored, 451", mail_from, rcpts, len(data))
+            reply = "451 4.3.0 Cannot store the message now; try again later"
         else:
             log.info("from=%s to=%s size=%d raw=%s%s", mail_from, rcpts, len(data), raw_id, " duplicate" if duplicate else "")
             reply = f"250 2.0.0 Stored as {raw_id}"
         if self.lmtp:
             return "\r\n".join(reply for _ in envelope.rcpt_tos)  # RFC 2033 section 4.2: one reply per recipient
         return reply
+
+    async def handle_exception(self, error: Exception) -> str:
+        """A bug in a command's handling: 451, so that the sender retries (aiosmtpd would say 500)."""
+        log.error("SMTP session error: %s: %s", type(error).__name__, error, exc_info=error)
+        return "451 4.3.0 Internal error; try again later"
 
 
 def smtp_kwargs(settings: Settings, tls_context: Any = None) -> dict[str, Any]:
