@@ -55,7 +55,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp_max_size", 10 * 1024 * 1024, "largest message accepted, in bytes (SIZE, else 552)", v.between(1024, 1 << 30)),
     Setting("smtp_max_connections", 100, "concurrent SMTP/LMTP sessions; more are answered 421", v.between(1, 100_000)),
     Setting("smtp_max_recipients", 100, "recipients per message; more are answered 452", v.between(1, 100_000)),
-    Setting("smtp_timeout", 300, "seconds a session may stay idle in a command or in DATA", v.between(10, 86400)),
+    Setting("smtp_timeout", 300, "seconds a session may stay idle in a command or in DATA", v.between(1, 86400)),
     Setting("smtp_forged_verp", "reject", "a forged or expired VERP token at RCPT: reject (550 5.1.1) or accept (record it as forged)", v.one_of("reject", "accept")),
     Setting("smtp_forged_surge_percent", 50, "when more than this share (percent) of the last signed tokens at RCPT fail their signature (a wrong or rotated secret?), accept and record them as forged, logging an error", v.between(1, 99)),
     Setting("smtp_forged_surge_window", 20, "how many of the last signed tokens at RCPT smtp_forged_surge_percent is taken over", v.between(1, 10_000)),
@@ -63,7 +63,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("tls_key", "", "PEM private key for STARTTLS"),
     Setting("count_orphans", False, "let reports matched by their address alone (the recipient's latest send, or no send) count; never a bad or unsigned VERP token, nor a Message-ID we did not send to that address"),
     Setting("smtp_max_per_client", 20, "concurrent SMTP sessions from one client address; more are answered 421 (0: no limit)", v.between(0, 100_000)),
-    Setting("smtp_idle_timeout", 60, "seconds a session may wait for a command outside a mail transaction (after the greeting, between messages); smtp_timeout applies inside one", v.between(5, 86400)),
+    Setting("smtp_idle_timeout", 60, "seconds a session may wait for a command outside a mail transaction (after the greeting, between messages); smtp_timeout applies inside one", v.between(1, 86400)),
     Setting("smtp_max_inflight", 128 * 1024 * 1024, "bytes of message data the listener may hold at once over all sessions; DATA beyond it is answered 451 4.3.1 (0: no limit; keep it above smtp_max_size)", v.between(0, 1 << 40)),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}

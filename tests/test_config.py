@@ -45,9 +45,9 @@ def write(tmp_path):
 BAD_VALUES = [
     ("smtp_max_size", "smtp_max_size = 0", "smtp_max_size: must be from 1024 to 1073741824, got 0"),
     ("smtp_max_size", "smtp_max_size = 2000000000", "smtp_max_size: must be from 1024 to 1073741824, got 2000000000"),
-    ("smtp_timeout", "smtp_timeout = 0", "smtp_timeout: must be from 10 to 86400, got 0"),
+    ("smtp_timeout", "smtp_timeout = 0", "smtp_timeout: must be from 1 to 86400, got 0"),
     ("smtp_max_per_client", "smtp_max_per_client = 200000", "smtp_max_per_client: must be from 0 to 100000, got 200000"),
-    ("smtp_idle_timeout", "smtp_idle_timeout = 0", "smtp_idle_timeout: must be from 5 to 86400, got 0"),
+    ("smtp_idle_timeout", "smtp_idle_timeout = 0", "smtp_idle_timeout: must be from 1 to 86400, got 0"),
     ("smtp_max_inflight", "smtp_max_inflight = 2000000000000", "smtp_max_inflight: must be from 0 to 1099511627776, got 2000000000000"),
     ("smtp_max_connections", "smtp_max_connections = 0", "smtp_max_connections: must be from 1 to 100000, got 0"),
     ("smtp_max_recipients", "smtp_max_recipients = 0", "smtp_max_recipients: must be from 1 to 100000, got 0"),
@@ -282,7 +282,7 @@ def test_environment_overrides_and_is_checked():
     assert settings.soft_limit == 7
     with pytest.raises(ConfigError, match=r"^soft_limit: expected a whole number, got 'many' \(from \$BOUNCED_SOFT_LIMIT\)$"):
         config.load(environ={"BOUNCED_SOFT_LIMIT": "many"})
-    with pytest.raises(ConfigError, match=r"^smtp_timeout: must be from 10 to 86400, got 0 \(from \$BOUNCED_SMTP_TIMEOUT\)$"):
+    with pytest.raises(ConfigError, match=r"^smtp_timeout: must be from 1 to 86400, got 0 \(from \$BOUNCED_SMTP_TIMEOUT\)$"):
         config.load(environ={"BOUNCED_SMTP_TIMEOUT": "0"})
 
 

@@ -28,7 +28,11 @@ def serve(tmp_path: Path, extra: str = "", db: Path | None = None, notify: Path 
     port = free_port()
     db = db or tmp_path / "b.db"
     cfg = tmp_path / "bounced.toml"
-    cfg.write_text(f'database = "{db}"\nlisten = "127.0.0.1:{port}"\nbounce_domains = ["bounce.example.com"]\n{extra}')
+    key = tmp_path / "verp.key"
+    key.write_text("0123456789abcdef0123456789abcdef\n")
+    key.chmod(0o600)
+    cfg.write_text(f'database = "{db}"\nlisten = "127.0.0.1:{port}"\nbounce_domains = ["bounce.example.com"]\n'
+                   f'verp_secret_file = "{key}"\n{extra}')
     log_path = tmp_path / "serve.log"
     env = {**os.environ, "BOUNCED_CONFIG": str(cfg)}
     if notify is not None:
@@ -233,9 +237,8 @@ def test_a_full_disk_answers_451_and_the_processor_waits_for_space(tmp_path):
         for n in range(3):  # stored by an earlier run, never processed
             store.store_raw(mkmail.dsn(f"early{n}@example.org"), "test")
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # any write now needs new space
-        (tmp_path / "key").write_text("0123456789abcdef0123456789abcdef")
         filler = fill(disk)
-        with serve(tmp_path, f'verp_secret_file = "{tmp_path / "key"}"\n', db=db) as (port, log):  # store stays open: the -wal and -shm files stay
+        with serve(tmp_path, db=db) as (port, log):  # store stays open: the -wal and -shm files stay
             store.close()
             assert deliver(port, mkmail.dsn("full@example.org")) == OK[:-1] + [b"451"]
             assert wait_for(lambda: "processor retrying (attempt 2" in log.read_text())
@@ -324,14 +327,27 @@ def test_slow_drip_data_is_cut_at_smtp_timeout(tmp_path):
 # -- memory -----------------------------------------------------------------------------------
 
 def test_data_over_the_in_flight_budget_is_answered_451(tmp_path):
-    extra = f"smtp_max_inflight = {1 << 20}\nsmtp_max_size = {4 << 20}\n"
-    big = mkmail.dsn("big@example.org") + b"x" * 70 + (b"\n" + b"y" * 70) * 20_000  # 1.4 MB
+    """The budget is shared: while one session holds most of it, another's data gets 451 (and a SIZE
+    that cannot fit, 451 before any data); once the first has finished, the same message is taken."""
+    extra = f"smtp_max_inflight = {1 << 20}\nsmtp_max_size = {1 << 20}\n"
+    head = mkmail.dsn("held@example.org").replace(b"\n", b"\r\n")
+    holding = head + (b"\r\n" + b"h" * 70) * 12_500  # about 900 kB, held (but for its last unread window) until its dot
+    other = mkmail.dsn("other@example.org") + (b"\n" + b"y" * 70) * 4_000  # about 290 kB
     with serve(tmp_path, extra) as (port, _):
-        assert deliver(port, big) == OK[:-1] + [b"451"]
+        a = Client(port)
+        assert [a.reply(), a.cmd(b"EHLO a"), a.cmd(b"MAIL FROM:<>"), a.cmd(b"RCPT TO:<bounces@bounce.example.com>"),
+                a.cmd(b"DATA")][-1].startswith(b"354")
+        a.sock.sendall(holding)
+        time.sleep(1.0)  # the listener reads what A sent: it is held
+        assert deliver(port, other) == OK[:-1] + [b"451"]
         c = Client(port)
-        replies = [c.reply(), c.cmd(b"EHLO x"), c.cmd(b"MAIL FROM:<> SIZE=2000000"),
+        replies = [c.reply(), c.cmd(b"EHLO x"), c.cmd(b"MAIL FROM:<> SIZE=300000"),
                    c.cmd(b"RCPT TO:<bounces@bounce.example.com>"), c.cmd(b"DATA")]
         assert replies[-1] == b"451 4.3.1 Insufficient system storage, try again later"  # before any data
         c.close()
-        assert deliver(port, big[:900_000]) == OK
-    assert query(tmp_path / "b.db", "SELECT size FROM raw_messages") == [(len(big[:900_000].replace(b"\n", b"\r\n")) + 2,)]
+        a.sock.sendall(b"\r\n.\r\n")
+        assert a.reply().startswith(b"250")
+        a.close()
+        assert deliver(port, other) == OK
+    sizes = sorted(size for (size,) in query(tmp_path / "b.db", "SELECT size FROM raw_messages"))
+    assert sizes == sorted([len(holding) + 2, len(other.replace(b"\n", b"\r\n")) + 2])
