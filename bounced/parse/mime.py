@@ -148,10 +148,10 @@ def strip_type(value: str | None) -> str:
 _XTEXT = re.compile(r"\\x\{([0-9A-Fa-f]{1,6})\}")
 _WHOLE = re.compile(r"^[^\s@<>\"(),;:]+@[^\s@<>\"(),;:]+\.[^\s@<>\"(),;:]+$")
 # What the output contract takes for an address: a local part without spaces, brackets or a
-# type prefix, and a domain of labels (any script, RFC 6531) or an address literal.  An
-# undecodable byte (U+FFFD) is not part of any real domain.
+# type prefix, and a domain of labels or an address literal.  An undecodable byte (U+FFFD) is
+# not part of any real domain.
 _LOCAL_PART = re.compile(r"[^\s@<>\"(),;:\\\x00-\x1f\x7f]+")
-_LABEL = r"[^\s@<>\"(),;:\\\[\]/.\x00-\x1f\x7f\ufffd]+"
+_LABEL = r"(?:[A-Za-z0-9_-]|[^\x00-\x7f\s\ufffd])+"  # any script (RFC 6531); in ASCII, letters, digits, - and _
 _DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})*|\[[^\s\[\]\\@<>]+\]")
 
 
