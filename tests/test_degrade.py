@@ -211,7 +211,10 @@ def test_part_text(message, expected):
     ("Sun, 22 Nov 2026 10:14:03 +0000", "2026-11-22T10:14:03+00:00"),
     ("Sun, 22 Nov 2026 10:14:03 -0500", "2026-11-22T10:14:03-05:00"),
     ("Fri, 31 Dec 9999 23:00:00 -0500", None),  # 10000-01-01 in UTC
-    ("Fri, 31 Dec 9999 23:00:00 +0000", "9999-12-31T23:00:00+00:00"),
+    ("Fri, 31 Dec 9999 23:00:00 +0000", None),  # a day later overflows (the correlation window)
+    ("Thu, 01 Jan 1970 00:00:00 +0000", "1970-01-01T00:00:00+00:00"),
+    ("Wed, 31 Dec 1969 23:59:59 +0000", None),
+    ("Mon, 15 Jan 8999 12:00:00 -0000", "8999-01-15T12:00:00"),
     ("Sat, 01 Jan 2000 00:00:00 +9999", None),  # no such zone
     ("not a date", None),
     ("", None),
@@ -283,9 +286,11 @@ def store(tmp_path):
     s.close()
 
 
-def test_arrival_date_9999_is_recorded_at_its_receipt(store, tmp_path):
+@pytest.mark.parametrize("zone", [b"-0500", b"+0000"])
+def test_arrival_date_9999_is_recorded_at_its_receipt(store, tmp_path, zone):
+    """With no Message-ID to go by, correlation looks for a send in the days before the Arrival-Date."""
     settings = Settings(database=str(tmp_path / "bounced.db"), bounce_domains=("bounce.example.com",))
-    data = (FIXTURES / "hostile-headers/arrival-date-9999-01.eml").read_bytes()
+    data = (FIXTURES / "hostile-headers/arrival-date-9999-01.eml").read_bytes().replace(b"-0500", zone)
     out = Pipeline(store, settings).ingest(data, "arrival-date-9999")
     assert (out.state, out.events) == ("parsed", 1)
     [event] = store.query("SELECT address, reason, event_at, received_at FROM events")

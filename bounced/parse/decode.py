@@ -12,7 +12,7 @@ import binascii
 import codecs
 import email.utils
 import re
-from datetime import UTC
+from datetime import UTC, datetime
 from email.errors import MessageError
 from email.header import Header
 from email.message import Message
@@ -152,15 +152,20 @@ def part_text(part: Message) -> str:
     return text
 
 
+# Report dates are compared in UTC and moved by windows of days to years (correlation, policy):
+# a date outside these bounds is no date of a mail report, and near datetime's limits it overflows.
+_EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+_LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
+
 def parse_date(value: str | None) -> str | None:
-    """An RFC 5322 date as ISO 8601, or None when it cannot be read or has no UTC equivalent
-    (year 9999 in a zone west of UTC, year 0)."""
+    """An RFC 5322 date as ISO 8601, or None when it cannot be read or lies outside 1970..9000
+    in UTC (an Arrival-Date in year 9999)."""
     if not value:
         return None
     try:
         parsed = email.utils.parsedate_to_datetime(value.strip())
-        if parsed.tzinfo is not None:
-            parsed.astimezone(UTC)  # later stages compare dates in UTC; one that overflows there is no date
+        in_utc = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
     except (TypeError, ValueError, IndexError, OverflowError):  # unreadable dates are common
         return None
-    return parsed.isoformat()
+    return parsed.isoformat() if _EARLIEST <= in_utc < _LATEST else None
