@@ -270,10 +270,11 @@ def test_a_recipient_block_without_an_address_is_skipped():
 
 def test_findings_are_held_to_the_address_contract():
     """The last gate before the output, for what a detector passes on unnormalised."""
-    findings = (Finding("User@EXAMPLE.org"), Finding("@Q"), Finding(""), Finding("rfc822; <a@B.example>"), Finding("a@>l"))
+    findings = (Finding("User@EXAMPLE.org"), Finding("@Q"), Finding("", reason="feedback"), Finding("rfc822; <a@B.example>"),
+                Finding("a@>l"), Finding(""))
     kept, dropped = _addressed(findings)
     assert [f.address for f in kept] == ["User@example.org", "", "a@b.example"]
-    assert dropped == "'@Q', 'a@>l'"
+    assert dropped == "'@Q', 'a@>l', ''"
 
 
 # -- the pipeline side: a report date that overflows in UTC --------------------------------------------

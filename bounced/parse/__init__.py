@@ -81,11 +81,11 @@ def _parse(data: bytes, source: str | None, envelope_to: str | None) -> Bounce:
 def _addressed(findings: tuple[Finding, ...]) -> tuple[tuple[Finding, ...], str]:
     """The findings whose address keeps the output contract (made to where it can: a lower-cased
     domain, no brackets or type), and the addresses of the others, which name no recipient.
-    An empty address stays: a redacted complaint names none."""
+    An empty address stays only in a complaint: a redacted one names no one."""
     kept, dropped = [], []
     for finding in findings:
-        address = finding.address and normalize_address(finding.address)
-        if finding.address and not address:
+        address = normalize_address(finding.address)
+        if not address and (finding.address or finding.reason != "feedback"):
             dropped.append(finding.address)
             continue
         kept.append(finding if address == finding.address else replace(finding, address=address))
