@@ -118,6 +118,7 @@ def _postfix_01_with(old: bytes, new: bytes) -> bytes:
 
 SUBJECT = b"Subject: Undelivered Mail Returned to Sender"
 TEXT_PART = b"Content-Type: text/plain; charset=utf-8"
+BOUNDARY = b'boundary="4RkQ1m2XyZz9tKx.1795342445/mail.example.com"'
 DAMAGED = {
     "subject-utf7-garbage": (SUBJECT, b"Subject: =?utf-7?q?+AGEAYgBj-+?="),
     "subject-unknown-charset": (SUBJECT, b"Subject: =?x-no-such-charset?q?abc?="),
@@ -128,6 +129,9 @@ DAMAGED = {
     "part-charset-undefined": (TEXT_PART, b"Content-Type: text/plain; charset=undefined"),
     "part-charset-rfc2231-garbage": (TEXT_PART, b"Content-Type: text/plain; charset*=unknown''%FF%00"),
     "part-charset-utf16": (TEXT_PART, b"Content-Type: text/plain; charset=utf-16"),
+    # RFC 2231 boundaries in charsets that are none: Message.get_boundary raises on them
+    "boundary-rfc2231-nul-charset": (BOUNDARY, b"boundary*=\x00''4RkQ1m2XyZz9tKx.1795342445%2Fmail.example.com"),
+    "boundary-rfc2231-idna-charset": (BOUNDARY, b"boundary*=idna''4RkQ1m2XyZz9tKx.1795342445%2Fmail.example.com"),
 }
 
 
