@@ -63,6 +63,7 @@ BAD_WORDS = (
     b"=?utf-8*en?q?x?=",
     b"=?utf-8?x?abc?=",
     b"=?utf-16?b?2D3YPQ==?=",
+    b"=?utf-7?q?+2D0-?=",
 )
 BAD_PARAMS = (
     b'; charset="\x00"',
@@ -78,6 +79,8 @@ BAD_PARAMS = (
     b";;;=;",
     b"; name*=unknown''%ff%00",
     b"; \xff\xfe=\x80",
+    b"; boundary*=\x00''x",
+    b"; boundary*=idna''%FF",
 )
 HEADERS_TO_DAMAGE = (b"Subject", b"From", b"To", b"Delivered-To", b"Message-ID", b"In-Reply-To",
                      b"Content-Description", b"Reply-To", b"X-Failed-Recipients", b"Date", b"Content-Type")

@@ -172,6 +172,7 @@ HEADERS = [
     ("8-bit UTF-8 (RFC 6532)", "caf\udcc3\udca9", "café"),
     ("8-bit Latin-1", "caf\udce9", "café"),
     ("unknown encoding letter", "=?utf-8?x?abc?=", "=?utf-8?x?abc?="),
+    ("UTF-7 to a lone surrogate", "=?utf-7?q?+2D0-?=", "+2D0-"),
     ("a Header object", Header("café", "utf-8"), "café"),
     ("None", None, ""),
 ]
@@ -191,6 +192,8 @@ def test_decode_header(value, expected):
     (b"\xd0", "undefined", "Ð"),
     (b"abc", "rot13", "abc"),  # a codec, not a text encoding
     (b"abc", "x-\udcff", "abc"),
+    (b"+2D0-", "utf-7", "+2D0-"),
+    (b"+AOk-", "utf-7", "\xe9"),
 ])
 def test_decode_bytes(data, charset, expected):
     assert decode_bytes(data, charset) == expected

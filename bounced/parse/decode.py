@@ -27,6 +27,7 @@ _NOT_CHARSETS = frozenset({"punycode", "idna", "undefined", "unicode-escape", "r
 # language (utf-8*en).  Neither charset nor text may hold "?", so every match is found by one scan.
 _ENCODED_WORD = re.compile(r"=\?([^?\s]*)\?([bBqQ])\?([^?]*)\?=")
 _BETWEEN_WORDS = re.compile(r"[ \t\r\n]*")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @lru_cache(maxsize=128)
@@ -39,7 +40,7 @@ def codec(charset: str | None) -> str | None:
         info = codecs.lookup(name)
     except (LookupError, ValueError):  # unknown, or not a name at all (NUL, surrogates)
         return None
-    if not info._is_text_encoding or info.name in _NOT_CHARSETS:
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
         return None
     return info.name
 
@@ -50,9 +51,13 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
     name = codec(charset)
     if name is not None and name != "utf-8":
         try:
-            return data.decode(name)
+            text = data.decode(name)
         except (UnicodeError, ValueError):  # bytes that lie about their charset
             pass
+        else:
+            if text.isascii() or not _SURROGATE.search(text):
+                return text
+            # UTF-7 decodes "+2D0-" to a lone surrogate, which no UTF-8 output (JSON, SQLite) can hold
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
