@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from bench import fuzz
+from bench import fuzz_mutations as mutations
 from bounced.cli import cli
 
 SEED = 11
@@ -32,7 +33,7 @@ def _failures(report: fuzz.Report, what: str) -> list[str]:
 
 
 def test_the_sample_covers_every_mutation_and_many_intact_reports(report):
-    assert set(report.kinds) == set(fuzz.MUTATIONS) | {fuzz.BOUNDARY_CUT}
+    assert set(report.kinds) == set(mutations.MUTATIONS) | {mutations.BOUNDARY_CUT}
     assert report.fixtures >= 150
     total = report.total()
     assert total.mutants >= 2000
@@ -57,7 +58,7 @@ def test_one_json_line_per_message_from_the_command(tmp_path):
     written = []
     for path in fuzz.fixtures()[::8]:
         data = path.read_bytes()
-        for i, (_, mutant) in enumerate(fuzz.mutants(data, SEED, PER_FIXTURE, path.name)):
+        for i, (_, mutant) in enumerate(mutations.mutants(data, SEED, PER_FIXTURE, path.name)):
             file = tmp_path / f"{path.stem}-{i:03d}.eml"
             file.write_bytes(mutant)
             written.append(file)
@@ -87,16 +88,16 @@ def test_intact_means_the_delivery_status_fields_are_unchanged():
 
 def test_boundary_cuts_are_before_and_after_every_boundary_line():
     data = POSTFIX_01.read_bytes()
-    lines = fuzz.boundary_lines(data)
+    lines = mutations.boundary_lines(data)
     assert len(lines) == 4  # three parts and the closing line
-    cuts = fuzz.truncations_at_boundaries(data)
+    cuts = mutations.truncations_at_boundaries(data)
     assert len(cuts) == 2 * len(lines) - (lines[-1][1] == len(data))
     assert all(data.startswith(cut) for cut in cuts)
 
 
-@pytest.mark.parametrize("kind", sorted(fuzz.MUTATIONS))
+@pytest.mark.parametrize("kind", sorted(mutations.MUTATIONS))
 def test_each_mutation_changes_the_message_and_is_reproducible(kind):
     data = POSTFIX_01.read_bytes()
-    first = fuzz.MUTATIONS[kind](random.Random(SEED), data)
+    first = mutations.MUTATIONS[kind](random.Random(SEED), data)
     assert first != data
-    assert fuzz.MUTATIONS[kind](random.Random(SEED), data) == first
+    assert mutations.MUTATIONS[kind](random.Random(SEED), data) == first
