@@ -10,10 +10,10 @@ from functools import lru_cache
 from email.message import Message
 
 from bounced.classify import classify
-from bounced.model import Action, Bounce, Detection, Kind, Recipient, VerpInfo
+from bounced.model import Action, Bounce, Detection, Finding, Kind, Recipient, VerpInfo
 from bounced.parse.mime import Mail, normalize_address, parse_bytes
 from bounced.parse.original import describe, returned_headers
-from bounced.parse.registry import detectors
+from bounced.parse.registry import Detector, detectors
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +56,13 @@ def _parse(data: bytes, source: str | None, envelope_to: str | None) -> Bounce:
     if not detection:
         return Bounce(Kind.UNKNOWN, source=source, envelope_to=envelope_to, error=_why_unknown(mail, detection),
                       message_id=message_id)
+    findings, dropped = _addressed(detection.findings)
+    if detection.findings and not findings:
+        return Bounce(Kind.UNKNOWN, source=source, envelope_to=envelope_to, message_id=message_id,
+                      error=f"a report whose recipients are not addresses: {dropped}")
     original = detection.original or describe(returned_headers(read), _envelope_id(mail))
     senders = tuple(dict.fromkeys(a for a in (envelope_to, original.from_) if a))  # rule 6 of reasons.md
-    recipients = tuple(_recipient(replace(f, senders=f.senders or senders)) for f in detection.findings)
+    recipients = tuple(_recipient(replace(f, senders=f.senders or senders)) for f in findings)
     if original.message_id is None and (replied_to := _in_reply_to(mail)):
         original = replace(original, message_id=replied_to)  # an auto-reply names what it answers
     return Bounce(
@@ -71,14 +75,29 @@ def _parse(data: bytes, source: str | None, envelope_to: str | None) -> Bounce:
         detector=detection.detector,
         source=source,
         message_id=message_id,
+        error=f"recipients that are not addresses left out: {dropped}" if dropped else None,
     )
+
+
+def _addressed(findings: tuple[Finding, ...]) -> tuple[tuple[Finding, ...], str]:
+    """The findings whose address keeps the output contract (made to where it can: a lower-cased
+    domain, no brackets or type), and the addresses of the others, which name no recipient.
+    An empty address stays only in a complaint: a redacted one names no one."""
+    kept, dropped = [], []
+    for finding in findings:
+        address = normalize_address(finding.address)
+        if not address and (finding.address or finding.reason != "feedback"):
+            dropped.append(finding.address)
+            continue
+        kept.append(finding if address == finding.address else replace(finding, address=address))
+    return tuple(kept), ", ".join(repr(a[:100]) for a in dropped[:5])
 
 
 def _detect(mail: Mail, forwarded: bool = True) -> tuple[Detection, Mail]:
     """The first detector's result, and the message it read (the attached report, for a wrapper)."""
     detection = Detection("none")
     for detector in _DETECTORS:
-        detection = detector.detect(mail)
+        detection = _run(detector, mail)
         if detection:  # recipients, or a kind without them (a complaint that names no one)
             break
     if forwarded and not any(f.status or f.diagnostic for f in detection.findings):
@@ -100,6 +119,19 @@ def _detect(mail: Mail, forwarded: bool = True) -> tuple[Detection, Mail]:
             if nested.findings and {f.address for f in nested.findings} <= ours and not all(map(_undecided, nested.findings)):
                 return nested, inner_mail
     return (detection if detection else Detection("none")), mail
+
+
+def _run(detector: Detector, mail: Mail) -> Detection:
+    """One detector's result; a detector that trips on a hostile part (flufl.bounce recursing on
+    a header of colons, a codec error deep in a format's own decoding) is "not mine", so that
+    the detectors after it still read the message: one bad part must not lose a report."""
+    try:
+        return detector.detect(mail)
+    # Detectors are plug-ins over hostile input; the traceback is logged, the message goes on.
+    except (Exception, RecursionError) as exc:  # noqa: BLE001
+        log.warning("detector %s failed on %s: %s: %s", detector.name, mail.header("Message-ID") or "a message",
+                    type(exc).__name__, exc, exc_info=True)
+        return Detection(detector.name)
 
 
 def _undecided(finding) -> bool:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import email.header
-import email.utils
 import re
 from collections.abc import Callable, Iterable, Iterator
 from email._policybase import compat32  # what email.policy.compat32 is, without importing email.policy
@@ -12,6 +10,8 @@ from email.parser import BytesParser, HeaderParser
 from typing import Any, Generic, TypeVar
 
 from bounced.parse import mimeparse
+from bounced.parse.decode import decode_header, part_text
+from bounced.parse.decode import parse_date as parse_date  # detectors import it from here
 
 # compat32 is the policy that is fast enough for a bounce stream (email.policy.default is
 # about five times slower); headers are decoded only where a value is needed.
@@ -33,7 +33,7 @@ _FAILURE_REPLY_RE = re.compile(_REPLY_RE.pattern.replace("[245]", "[45]", 1))
 _NEWLINES = re.compile(rb"\r\n?")
 
 
-_NESTED = re.compile(rb"^content-type:[ \t]*message/(?:rfc822|global)", re.I | re.M)
+_NESTED = re.compile(rb"^content-type:[ \t]*(?:multipart/|message/(?:rfc822|global))", re.I | re.M)
 
 
 def parse_bytes(data: bytes) -> Message:
@@ -41,9 +41,9 @@ def parse_bytes(data: bytes) -> Message:
 
     mimeparse builds the tree feedparser would, faster; what it declines, feedparser parses.
 
-    The email package recurses once per nested message/rfc822 part; a message nested deeper
-    than Python's recursion limit is cut before its MAX_DEPTH-th nested part and parsed again,
-    so that a readable report on top is still read."""
+    The email package recurses once per nested multipart or message/rfc822 part; a message nested
+    deeper than Python's recursion limit is cut before its MAX_DEPTH-th such part and parsed
+    again, so that a readable report on top is still read."""
     if b"\r" in data:
         data = _NEWLINES.sub(b"\n", data)
     try:
@@ -57,53 +57,6 @@ def parse_bytes(data: bytes) -> Message:
         if len(nested) <= MAX_DEPTH:
             raise
         return _PARSER.parsebytes(data[: nested[MAX_DEPTH]])
-
-
-def decode_header(value: object) -> str:
-    """An RFC 2047 header value as text; undecodable words are kept as they came."""
-    if value is None:
-        return ""
-    if isinstance(value, email.header.Header):
-        value = str(value)
-    text = str(value)
-    if "=?" not in text:
-        return " ".join(text.split())
-    try:
-        parts = email.header.decode_header(text)
-    except (ValueError, LookupError, AssertionError):  # malformed encoded words
-        return " ".join(text.split())
-    out = []
-    for chunk, charset in parts:
-        if isinstance(chunk, bytes):
-            out.append(_decode(chunk, charset))
-        else:
-            out.append(chunk)
-    return " ".join("".join(out).split())
-
-
-def _decode(data: bytes, charset: str | None) -> str:
-    for candidate in (charset, "utf-8"):
-        if not candidate:
-            continue
-        try:
-            return data.decode(candidate)
-        except (LookupError, UnicodeDecodeError):  # unknown or lying charset: try the next one
-            continue
-    return data.decode("latin-1")
-
-
-def part_text(part: Message) -> str:
-    """The decoded body of a non-multipart part as text, whatever its charset claims."""
-    payload = part.get_payload()
-    if isinstance(payload, list):  # message/* parts: their sub-messages, flattened
-        return "\n".join(p.as_string() if isinstance(p, Message) else str(p) for p in payload)
-    raw = part.get_payload(decode=True)
-    if raw is None:
-        return str(payload)
-    text = _decode(raw, part.get_content_charset())
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
 
 
 def _readable(ctype: str) -> str:
@@ -203,6 +156,25 @@ def strip_type(value: str | None) -> str:
 
 _XTEXT = re.compile(r"\\x\{([0-9A-Fa-f]{1,6})\}")
 _WHOLE = re.compile(r"^[^\s@<>\"(),;:]+@[^\s@<>\"(),;:]+\.[^\s@<>\"(),;:]+$")
+# What the output contract takes for an address: a local part without spaces, brackets or a
+# type prefix, and a domain of labels or an address literal.  An undecodable byte (U+FFFD) is
+# not part of any real domain.
+_LOCAL_PART = re.compile(r"[^\s@<>\"(),;:\\\x00-\x1f\x7f]+")
+_LABEL = r"(?:[A-Za-z0-9_-]|[^\x00-\x7f\s\ufffd])+"  # any script (RFC 6531); in ASCII, letters, digits, - and _
+_DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})*|\[[^\s\[\]\\@<>]+\]")
+
+
+def _xtext(match: re.Match[str]) -> str:
+    code = int(match.group(1), 16)
+    return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else match.group(0)
+
+
+def _address(local: str, domain: str) -> str:
+    """``local@domain`` with the domain lower-cased, or "" where that is no address (``@Q``, ``a@>l``)."""
+    domain = domain.lower().rstrip(".")
+    if _LOCAL_PART.fullmatch(local) and _DOMAIN.fullmatch(domain):
+        return f"{local}@{domain}"
+    return ""
 
 
 def normalize_address(value: str | None) -> str:
@@ -213,15 +185,18 @@ def normalize_address(value: str | None) -> str:
     if not value:
         return ""
     value = strip_type(value) if ";" in value else value.strip()
-    value = _XTEXT.sub(lambda m: chr(int(m.group(1), 16)), value) if "\\x{" in value else value
+    value = _XTEXT.sub(_xtext, value) if "\\x{" in value else value
     whole = value.strip().strip("<>").strip()
     if _WHOLE.match(whole):
         local, _, domain = whole.rpartition("@")
-        return f"{local}@{domain.lower().rstrip('.')}"
+        return _address(local, domain)
     match = ADDRESS_RE.search(value)
-    if match is None:
-        value = value.strip("<>\"' ")
-        return value if "@" in value else ""
+    if match is None:  # a dotless domain (user@localhost), or no address at all
+        for token in value.split() if "@" in value else ():
+            local, _, domain = token.strip("<>\"'(),;:").rpartition("@")
+            if address := _address(local, domain):
+                return address
+        return ""
     value = match.group(0).rstrip(".")
     local, _, domain = value.rpartition("@")
     return f"{local}@{domain.lower()}"
@@ -237,19 +212,6 @@ def find_reply_code(text: str, failure: bool = False) -> int | None:
     """An RFC 5321 reply code at the start of a reply line in ``text`` (4xx or 5xx only, for a ``failure``)."""
     match = (_FAILURE_REPLY_RE if failure else _REPLY_RE).search(text)
     return int(match.group(1)) if match else None
-
-
-def parse_date(value: str | None) -> str | None:
-    """An RFC 5322 date as ISO 8601, or None when it cannot be read."""
-    if not value:
-        return None
-    try:
-        parsed = email.utils.parsedate_to_datetime(value.strip())
-    except (TypeError, ValueError, IndexError, OverflowError):  # unreadable dates are common
-        return None
-    if parsed is None:
-        return None
-    return parsed.isoformat()
 
 
 # Lines that non-MIME bounces put between their report and the returned message.  They are the
@@ -315,7 +277,7 @@ class Mail:
         raw = self._fields.get(name.lower())
         if raw is None:
             return ""
-        return decode_header(self.msg.policy.header_fetch_parse(*raw))
+        return decode_header(raw[1])  # the raw value: compat32's fetch would turn 8-bit bytes into U+FFFD
 
     @_cached
     def _fields(self) -> dict[str, tuple[str, str]]:

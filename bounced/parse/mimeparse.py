@@ -162,7 +162,7 @@ class _Parser:
 
     def _multipart(self, msg: Message, at: int, hi: int, depth: int, digest: bool) -> None:
         lines = self.lines
-        boundary = msg.get_boundary()
+        boundary = _boundary(msg)
         if boundary is None:
             msg.defects.append(errors.NoBoundaryInMultipartDefect())
             msg._payload = "".join(lines[at:hi])
@@ -223,6 +223,17 @@ class _Parser:
                 continue  # the boundary string followed by more: not a boundary line
             found.append((line_no, closing, newline))
         return found
+
+
+def _boundary(msg: Message) -> str | None:
+    """The boundary parameter.  An RFC 2231 one in a charset that is none (``boundary*=punycode''%FF``,
+    a NUL) makes Message.get_boundary raise, and feedparser with it: its text is taken as it came."""
+    try:
+        return msg.get_boundary()
+    except (ValueError, LookupError):  # UnicodeError is a ValueError
+        param = msg.get_param("boundary")
+        text = param[2] if isinstance(param, tuple) else param
+        return text.strip().strip('"').rstrip() or None if isinstance(text, str) else None
 
 
 def _field(first: str, folded: list[str]) -> tuple[str, str]:

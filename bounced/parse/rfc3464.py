@@ -281,7 +281,13 @@ class RFC3464:
         if not findings and (sole := sole_recipient(mail)) and mail.parts_of(*_DSN_TYPES):
             # A report whose delivery-status part lost its recipient blocks (Postfix's "Delivery
             # report unavailable"): the returned message's only recipient is the one that failed.
-            findings = [Finding(address=sole, diagnostic=text_about(report, sole))]
+            # One recipient block whose Final-Recipient is no address (Sendmail's "RFC822; @mx.example.org"):
+            # its fields are about that recipient.
+            named = [b for b in blocks if "final-recipient" in b or "original-recipient" in b]
+            finding = _finding({**named[0], "final-recipient": sole}, report) if len(named) == 1 else None
+            if finding is not None:
+                finding = replace(finding, final_recipient=" ".join(named[0].get("final-recipient", "").split()) or None)
+            findings = [finding or Finding(address=sole, diagnostic=text_about(report, sole))]
         if not findings:
             return Detection(self.name)
         if any(not f.diagnostic for f in findings) and (transcript := transcript_of(text)):
