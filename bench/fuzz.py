@@ -112,7 +112,7 @@ _REASONS = frozenset(NAMES) | frozenset(NOT_FAILURES)
 _POSITIVE = {Action.DELIVERED.value, Action.RELAYED.value, Action.EXPANDED.value}
 _LOCAL = r"[^\s<>@;,()\"\[\]]+"
 _LABEL = r"(?:[A-Za-z0-9_-]|[^\x00-\x7f\s\ufffd])+"  # any script; in ASCII, letters, digits, - and _
-_DOMAIN = rf"(?:{_LABEL}(?:\.{_LABEL})*|\[[^\s\[\]<>@]+\])"
+_DOMAIN = rf"(?:{_LABEL}(?:\.+{_LABEL})*|\[[^\s\[\]<>@]+\])"  # an empty label: the malformed address a syntax-error notice is about
 ADDRESS = re.compile(rf"{_LOCAL}@{_DOMAIN}")
 STATUS = re.compile(r"[245]\.\d{1,3}\.\d{1,3}")
 

@@ -161,7 +161,8 @@ _WHOLE = re.compile(r"^[^\s@<>\"(),;:]+@[^\s@<>\"(),;:]+\.[^\s@<>\"(),;:]+$")
 # not part of any real domain.
 _LOCAL_PART = re.compile(r"[^\s@<>\"(),;:\\\x00-\x1f\x7f]+")
 _LABEL = r"(?:[A-Za-z0-9_-]|[^\x00-\x7f\s\ufffd])+"  # any script (RFC 6531); in ASCII, letters, digits, - and _
-_DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})*|\[[^\s\[\]\\@<>]+\]")
+# (an empty label is kept: "reader@example..org" is the malformed address a syntax-error notice is about)
+_DOMAIN = re.compile(rf"{_LABEL}(?:\.+{_LABEL})*|\[[^\s\[\]\\@<>]+\]")
 
 
 def _xtext(match: re.Match[str]) -> str:
