@@ -23,14 +23,13 @@ EVENT_CLASS = ("CASE WHEN kind = 'feedback' THEN 'complaint' WHEN storm = 1 THEN
                " WHEN kind = 'delay' THEN 'delay' WHEN bounce_type = 'hard' THEN 'hard'"
                " WHEN bounce_type = 'soft' THEN 'soft' ELSE 'other' END")
 TRAFFIC = "coalesce(correlation, '') != 'forged'"  # a forged token is an attack, shown under health
+CURRENT_SUPPRESSIONS = "suppressions_current"  # the view (schema.VIEWS) that derives a suppression's tier
 # Suppression tier of an audit row.  Tiers are not recorded yet: derived from the actor (a person
 # is manual) and the policy's own wording of its decision (policy.decide); 'lapse' is the action a
 # suppression that expires will record.
 AUDIT_TIER = ("CASE WHEN action = 'lapse' THEN 'lapsed' WHEN actor != 'bounced' THEN 'manual'"
               " WHEN why LIKE 'hard bounce%' THEN 'hard' WHEN why LIKE 'complaint%' THEN 'complaint'"
               " ELSE 'soft' END")
-ADDRESS_TIER = ("CASE rule WHEN 'hard' THEN 'hard' WHEN 'complaint' THEN 'complaint'"
-                " WHEN 'soft_limit' THEN 'soft' ELSE 'manual' END")
 SUPPRESSION_ACTIONS = ("suppress", "lapse")
 # ---------------------------------------------------------------------------------------------
 
@@ -173,8 +172,8 @@ def suppressions_per_day(store: Store, w: Window) -> dict[str, dict[str, int]]:
 
 def newest_suppressions(store: Store, w: Window, limit: int = 12) -> list[dict[str, Any]]:
     extra, params = _campaign_addresses(w)
-    return store.query(f"SELECT address, suppressed_at, {ADDRESS_TIER} AS tier, rule, why FROM addresses"
-                       f" WHERE state = 'suppressed' AND suppressed_at >= ?{extra}"
+    return store.query(f"SELECT address, suppressed_at, tier, rule, why FROM {CURRENT_SUPPRESSIONS}"
+                       f" WHERE suppressed_at >= ?{extra}"
                        " ORDER BY suppressed_at DESC, address LIMIT ?", [w.since, *params, limit])
 
 
