@@ -36,8 +36,9 @@ BLOCK = ("blocked", "5.7.1", 550, "550 5.7.1 Service unavailable, Client host [1
 
 
 def _at(day: date, rng: random.Random, lag_days: int = 0) -> str:
+    """A time on ``day`` (plus a lag), never in the future."""
     t = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=lag_days, seconds=rng.randrange(86400))
-    return t.isoformat(timespec="seconds")
+    return min(t, datetime.now(UTC)).isoformat(timespec="seconds")
 
 
 class Simulation:
@@ -47,13 +48,14 @@ class Simulation:
         weights = [w for _, w in DOMAINS]
         self.people = [f"u{n}@{rng.choices(DOMAINS, weights)[0][0]}" for n in range(int(30000 * scale))]
         self.gone: set[str] = set()  # suppressed: the sender stops mailing them
-        self.full = set(rng.sample(self.people, len(self.people) // 60))  # abandoned mailboxes: full, always
+        self.full = set(rng.sample(self.people, len(self.people) // 150))  # abandoned mailboxes: full, always
         self.n = 0
 
-    def sends(self, day: date, campaign: str, count: int) -> list[dict]:
+    def sends(self, day: date, campaign: str, count: int, domain: str | None = None) -> list[dict]:
         rows = []
+        people = [p for p in self.people if p.endswith("@" + domain)] if domain else self.people
         for _ in range(int(count * self.scale)):
-            rcpt = self.rng.choice(self.people)
+            rcpt = self.rng.choice(people)
             if rcpt in self.gone:
                 continue
             self.n += 1
@@ -89,7 +91,7 @@ class Simulation:
             dom, r = s["recipient"].rpartition("@")[2], self.rng.random()
             lag = self.rng.choice((0, 0, 0, 1))
             at = _at(day, self.rng, lag)
-            hard = rates["hard"] * (6 if s["campaign"] == "import-gmx" and dom == "gmx.de" else 1)
+            hard = rates["hard"] * (8 if s["campaign"] == "import-gmx" else 1)
             if block and dom == block[0] and self.rng.random() < block[1]:
                 touched.append(self.event(s, s["recipient"], "bounce", "soft", *BLOCK, at))
             elif s["recipient"] in self.full:
@@ -127,7 +129,7 @@ def simulate(path: Path, days: int = 90, end: date | None = None, scale: float =
             if day.weekday() == 1:
                 sends += sim.sends(day, f"news-{day.isocalendar().week:02d}", 5000)
             if n == days - 40:
-                sends += sim.sends(day, "import-gmx", 4000)
+                sends += sim.sends(day, "import-gmx", 2500, "gmx.de")
             rates = dict(base)
             if n == days - 25:
                 sends += sim.sends(day, "promo-winter", 9000)

@@ -37,7 +37,7 @@ svg text{font:11px system-ui,sans-serif;fill:#333}svg .axis-title{fill:#555}
 svg .grid{stroke:#e5e5e5}svg .axis{stroke:#555}svg .storm-band{fill:#5dade2;fill-opacity:.18}
 svg.spark polyline{fill:none;stroke:#b03a2e;stroke-width:1.5}svg.spark circle{fill:#b03a2e}
 svg.spark .threshold{stroke:#aaa;stroke-dasharray:2 2}
-.diag{max-width:34em;overflow-wrap:anywhere;font-family:ui-monospace,monospace;font-size:.9em}
+td[data-col$="_at"]{white-space:nowrap}.diag{max-width:34em;overflow-wrap:anywhere;font-family:ui-monospace,monospace;font-size:.9em}
 section{break-inside:avoid}
 @media print{body{margin:0;max-width:none;font-size:11pt}h2{break-after:avoid}a{color:inherit}}
 """
