@@ -88,6 +88,22 @@ def test_report_page_is_self_contained(database, tmp_path):
     assert re.findall(r'data-col="\w+">(\w+)</td>', reasons) == ["nov", "2", "1", "1", "0", "4"]
 
 
+def test_empty_database_and_hostile_names(tmp_path):
+    """No sends, no events: every section says so, nothing divides by zero; a campaign name is text."""
+    db = str(tmp_path / "empty.db")
+    Store(db).close()
+    page = report(db, tmp_path / "r.html", "--days", "7", "--campaign", "<script>alert(1)</script>")
+    assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    cards = dict(re.findall(r'<b id="total-([\w-]+)">([^<]*)</b>', page))
+    assert cards == {"sent": "0", "delivered": "—", "hard-rate": "—", "soft-rate": "—", "complaint-rate": "—",
+                     "hard": "0", "soft": "0", "storm": "0"}
+    per_day = re.search(r'<svg id="per-day".*?</svg>', page, re.S).group(0)
+    assert "data-count" not in per_day and per_day.count('class="tick-label"') == 2 + 7  # y: 0 and 1; x: every day
+    for table_id in ("domains", "storm-table", "newest-suppressions", "reasons-by-campaign", "diagnostics"):
+        assert f'<p id="{table_id}" class="note">None in this period.</p>' in page
+    assert re.search(r'last message received</td><td class="" data-col="value">never</td>', page)
+
+
 def test_scales():
     assert nice_ticks(0) == [0, 1]
     assert nice_ticks(7) == [0, 2, 4, 6, 8]

@@ -58,12 +58,11 @@ class Window:
     def days(self) -> list[str]:
         return [(self.first + timedelta(n)).isoformat() for n in range((self.last - self.first).days + 1)]
 
-    def events(self, alias: str = "") -> tuple[str, list[Any]]:
+    def events(self) -> tuple[str, list[Any]]:
         """WHERE for events in the window (and campaign)."""
-        p = f"{alias}." if alias else ""
-        where, params = [f"{p}{EVENT_TIME} >= ?"], [self.since]
+        where, params = [f"{EVENT_TIME} >= ?"], [self.since]
         if self.campaign is not None:
-            where.append(f"{p}campaign = ?")
+            where.append("campaign = ?")
             params.append(self.campaign)
         return " AND ".join(where), params
 

@@ -163,8 +163,9 @@ def sparkline(values: Sequence[float | None], threshold: float | None = None) ->
         return '<svg class="spark" width="120" height="26" viewBox="0 0 120 26"></svg>'
     top = max(max(known), threshold or 0) or 1
     dx = (w - 2 * pad) / max(len(values) - 1, 1)
+    text = ", ".join("—" if v is None else f"{v * 100:.1f} %" for v in values)
     parts = [f'<svg class="spark" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}"'
-             f' role="img" aria-label="weekly failure rate">']
+             f' role="img" aria-label="weekly failure rate"><title>per week: {text}</title>']
     if threshold:
         y = h - pad - threshold / top * (h - 2 * pad)
         parts.append(f'<line class="threshold" x1="0" x2="{w}" y1="{y:.1f}" y2="{y:.1f}"/>')
