@@ -171,8 +171,8 @@ Generated {_e(report.generated_at)}.</p>
 <section id="headline"><h2>At a glance</h2>{headline(h)}
 <p class="note">Rates are per send registered in the period; each send counts once (hard before soft).</p></section>
 <section id="bounces"><h2>Bounces per day</h2>{time_charts("per-day", report.per_day, EVENTS, "events", bands)}
-<p class="note">By the day the report arrived. Shaded: storms, many policy rejections from one domain,
-counted against no one.</p></section>
+<p class="note">By the day the report arrived; weeks start on Monday, so the first and the last may be partial.
+Shaded: storms, many policy rejections from one domain, counted against no one.</p></section>
 <section id="domains"><h2>Receiving domains</h2>
 {table(domains, [("domain", "domain"), ("sent", "sent"), ("hard", "hard"), ("soft", "soft"), ("hard_rate", "hard %"), ("soft_rate", "soft %"), ("complaint_rate", "complaint %"), ("trend", "failure rate per week")], "domains", {"hard_rate": HARD_LIMIT, "complaint_rate": COMPLAINT_LIMIT})}
 <p class="note">The domains with the most sends; the line is hard and soft failures per send, week by week, each on its own scale.</p></section>
