@@ -325,13 +325,15 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
 
     @cli.command()
     @click.option("--html", "html_path", type=click.Path(dir_okay=False), required=True, help="write the page here")
-    @click.option("--days", type=int, default=30, show_default=True)
+    @click.option("--days", type=click.IntRange(1, 3660), default=30, show_default=True, help="the last N days (UTC)")
+    @click.option("--campaign", help="only this campaign's sends and events")
     @settings_options
-    def report(settings: Settings, html_path: str, days: int) -> None:
-        """A self-contained HTML report: rates per day, reasons, campaigns, domains, storm alerts."""
+    def report(settings: Settings, html_path: str, days: int, campaign: str | None) -> None:
+        """A self-contained HTML report: rates, bounces per day, domains, storms, suppressions, health."""
         from bounced.report_html import gather, render
 
-        page = render(gather(existing_store(settings), days))
+        page = render(gather(existing_store(settings), days, campaign,
+                             storm_window_minutes=settings.storm_window_minutes))
         with open(html_path, "w", encoding="utf-8") as fh:
             fh.write(page)
         click.echo(f"wrote {html_path} ({len(page)} bytes)")

@@ -121,13 +121,14 @@ def m005_intake(db: Database) -> None:
 
 
 def campaign_rates_sql(where: str = "1") -> str:
-    """Sent, hard, soft and complaints per campaign; each send counts once (hard before soft)."""
+    """Sent, hard, soft and complaints per campaign; each send counts once (hard before soft), and a
+    storm-marked rejection counts as neither."""
     return f"""
         SELECT s.campaign,
                COUNT(*) AS sent,
-               SUM(EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.bounce_type = 'hard')) AS hard,
-               SUM(EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.bounce_type = 'soft')
-                   AND NOT EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.bounce_type = 'hard')) AS soft,
+               SUM(EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.bounce_type = 'hard' AND e.storm = 0)) AS hard,
+               SUM(EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.bounce_type = 'soft' AND e.storm = 0)
+                   AND NOT EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.bounce_type = 'hard' AND e.storm = 0)) AS soft,
                SUM(EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.kind = 'feedback')) AS complaints
         FROM sent s WHERE {where} GROUP BY s.campaign ORDER BY s.campaign
         """
@@ -150,6 +151,58 @@ def _views(db: Database) -> None:
         "SELECT reason, bounce_type, COUNT(*) AS events, COUNT(DISTINCT address) AS addresses FROM events GROUP BY reason, bounce_type ORDER BY events DESC",
         replace=True,
     )
+
+
+_PER_SEND = """
+    COUNT(*) AS sent,
+    SUM(EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.bounce_type = 'hard' AND e.storm = 0)) AS hard,
+    SUM(EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.bounce_type = 'soft' AND e.storm = 0)
+        AND NOT EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.bounce_type = 'hard' AND e.storm = 0)) AS soft,
+    SUM(EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.kind = 'feedback')) AS complaints"""
+_PCT = ("round(100.0 * hard / sent, 2) AS hard_pct, round(100.0 * soft / sent, 2) AS soft_pct,"
+        " round(100.0 * complaints / sent, 2) AS complaint_pct")
+# A suppression's tier, until tiers are recorded: a person's suppression (the audit's actor) is
+# manual, else the rule that fired.
+SUPPRESSION_TIER = """CASE WHEN (SELECT actor FROM audit u WHERE u.address = a.address AND u.action = 'suppress'
+                                 ORDER BY u.at DESC, u.id DESC LIMIT 1) NOT IN ('bounced') THEN 'manual'
+                            WHEN a.rule = 'hard' THEN 'hard' WHEN a.rule = 'complaint' THEN 'complaint'
+                            WHEN a.rule = 'soft_limit' THEN 'soft' ELSE 'manual' END"""
+VIEWS = {
+    # Everything recorded about an address, events and audit interleaved: filter on address, sort by at.
+    "address_history": """
+        SELECT e.address, e.received_at AS at, 'event' AS source, e.kind AS what, e.reason, e.bounce_type, e.status,
+               e.correlation, e.counts, e.storm, e.campaign, s.sent_at, e.diagnostic AS detail, NULL AS actor,
+               e.id AS event_id, e.raw_id
+        FROM events e LEFT JOIN sent s ON s.id = e.sent_id
+        UNION ALL
+        SELECT address, at, 'audit', action, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, why, actor, NULL, NULL
+        FROM audit""",
+    "campaign_rates": f"SELECT *, {_PCT} FROM ({campaign_rates_sql()})",
+    "domain_rates": f"""
+        SELECT *, {_PCT} FROM (
+            SELECT substr(s.sent_at, 1, 10) AS day, lower(substr(s.recipient, instr(s.recipient, '@') + 1)) AS domain,
+                   {_PER_SEND}
+            FROM sent s GROUP BY day, domain)""",
+    "suppressions_current": f"""
+        SELECT a.address, a.suppressed_at, {SUPPRESSION_TIER} AS tier, a.rule, a.why, a.last_reason,
+               a.hard, a.soft, a.complaints, a.updated_at
+        FROM addresses a WHERE a.state = 'suppressed'""",
+    # 'ongoing' while rejections came within the last 60 minutes, the default storm_window_minutes.
+    "storms_state": """
+        SELECT domain, first_at, last_at, count, reasons,
+               CASE WHEN last_at >= strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now', '-60 minutes') THEN 'ongoing' ELSE 'over' END
+                   AS state,
+               CAST(round((julianday(last_at) - julianday(first_at)) * 1440) AS INTEGER) AS minutes
+        FROM storms""",
+}
+
+
+@MIGRATIONS()
+def m009_views(db: Database) -> None:
+    """Views for people (Datasette): dropped and created again, so the migration is safe to re-apply."""
+    for name, sql in VIEWS.items():
+        db.execute(f"DROP VIEW IF EXISTS {name}")
+        db.execute(f"CREATE VIEW IF NOT EXISTS {name} AS {sql}")
 
 
 def apply(db: Database) -> None:
