@@ -35,9 +35,15 @@ _MAILBOX_REFUSED = frozenset({"5.2.0", "5.2.1", "4.2.0", "4.2.1"})
 # words say the address is unknown whatever the routing status (5.4.1) says; with a 4xx code it is a
 # directory that may still be synchronising (spec rule 7: soft).
 _EDGE_BLOCKING = re.compile(r"recipient address(?:es)? rejected ?: access denied")
+# The same words are Postfix's default text for an access(5) REJECT on a recipient ("554 5.7.1 <x>:
+# Recipient address rejected: Access denied"), a per-recipient rule (filtered): only Microsoft's own
+# marks make them a directory verdict (its 5.4.1 status, the AS(201806281) tag, an outlook.com host).
+_MICROSOFT = re.compile(r"as\(201806281\)|\.outlook\.com\b")
 # Postfix's "Host or domain name not found. ... type=MX: Host not found, try again" is a DNS server failure
 # (SERVFAIL, a timeout), not a name that does not exist (spec rule 5 is about NXDOMAIN and no MX/A).
 _DNS_TEMPORARY = re.compile(r"not found, try again|temporary failure in name resolution|servfail")
+# Reasons whose words, beside a hard status, say the reply was not about the recipient's mailbox.
+_NOT_THE_MAILBOX = frozenset({"norelaying", "blocked", "requireptr", "authfailure"})
 _TEXT_LIMIT = 1500  # a diagnostic longer than this has quoted more than the reply; its head is what counts
 # RFC 5321's default text of 450 and 550, "Requested action not taken: mailbox unavailable": with a 4xx
 # code it means busy or temporarily blocked; only plainer words then say the user is unknown.
@@ -134,7 +140,7 @@ def _decided(f: Finding, text: str, lowered: str, code: str | None, command: str
     by_exchange = status.exchange_reason(text)
     if by_exchange:
         return by_exchange, "exchange code " + status.EXCHANGE_RE.search(text).group(1)
-    if _EDGE_BLOCKING.search(lowered):
+    if _EDGE_BLOCKING.search(lowered) and _microsoft(f, lowered, code):
         if (code or str(f.reply_code or ""))[:1] == "5":
             return "userunknown", "directory-based edge blocking: not in the tenant's directory"
         return "onhold", "directory-based edge blocking with a 4xx code: the directory may be synchronising"
@@ -146,11 +152,19 @@ def _decided(f: Finding, text: str, lowered: str, code: str | None, command: str
         # a temporary code is not evidence that the address is dead: "450 4.1.1 ... unverified address:
         # Address verification in progress" (spec rule 7); the words must say so too
         weak = code[0] == "4" and by_status in HARD and not own_words
-        if not weak and (said not in OUTRANKS_STATUS or own_words):
+        # words that say the server refused to relay or refused the sending host make a hard status's
+        # own words unreliable too: "550 5.1.1 <x>... No such user here (relaying denied)" is a server
+        # that is not the recipient's and knows nothing of the mailbox (spec rule 7)
+        beside = by_status in HARD and said in _NOT_THE_MAILBOX
+        if not weak and (said not in OUTRANKS_STATUS or (own_words and not beside)):
             return by_status, f"status {code}"
     if said:
         return _reading(said, f, lowered, code or str(f.reply_code or ""), command)
     return _without_words(f, lowered, code, command)
+
+
+def _microsoft(f: Finding, lowered: str, code: str | None) -> bool:
+    return code in ("5.4.1", "4.4.1") or _MICROSOFT.search(lowered + " " + (f.remote_mta or "").lower()) is not None
 
 
 def _about_sender(reason: str, rule: str, f: Finding, lowered: str, command: str | None) -> tuple[str, str]:
@@ -197,6 +211,9 @@ def _without_words(f: Finding, text: str, code: str | None, command: str | None)
         for name, module in MODULES.items():
             if candidate and candidate in module.STATUSES and not (candidate[0] == "4" and name in HARD and text):
                 return name, f"status {candidate}"  # (a temporary code with words that do not say dead is weak)
+    ambiguous = _ambiguous_unknown(f, text, code, command)
+    if ambiguous:
+        return ambiguous
     for name, module in MODULES.items():
         weak = getattr(module, "WEAK", None)
         if weak is not None and text and weak.search(text):
@@ -210,6 +227,35 @@ def _without_words(f: Finding, text: str, code: str | None, command: str | None)
     if f.action is Action.DELAYED or (not text and klass == "4"):
         return "expired", "still retrying, or retried without an answer"
     return ("onhold", "no rule") if (text or code) else ("undefined", "nothing to read")
+
+
+def _ambiguous_unknown(f: Finding, text: str, code: str | None, command: str | None) -> tuple[str, str] | None:
+    """What an ambiguous refusal of the recipient ("550 Requested action not taken: mailbox
+    unavailable") says: the address is unknown on a 5xx reply at RCPT or at a phase nobody names with
+    no status, or an addressing (X.1.x) or generic one; a busy mailbox on a 4xx; else nothing (rule 7)."""
+    if command not in (None, "RCPT") or not text or not MODULES["userunknown"].AMBIGUOUS.search(text):
+        return None
+    if code and code[2:4] != "1." and code not in status.GENERIC:
+        return None
+    klass = _reply_class(f, text, code)
+    if klass == "4":
+        return "onhold", "text:userunknown with a 4xx code: RFC 5321's busy or temporarily blocked mailbox"
+    if klass == "5":
+        return "userunknown", "text:userunknown, RFC 5321's mailbox unavailable on a 5xx at RCPT"
+    return None
+
+
+_LEADING_CODE = re.compile(r"\s*(?:smtp;\s*)?([245])\d\d\b")
+
+
+def _reply_class(f: Finding, text: str, code: str | None) -> str:
+    """The class of the reply: its status's, its reply code's, or the code the text starts with."""
+    if code:
+        return code[:1]
+    if f.reply_code:
+        return str(f.reply_code)[:1]
+    leading = _LEADING_CODE.match(text)
+    return leading.group(1) if leading else ""
 
 
 def _present(text: str) -> set[str]:

@@ -26,6 +26,9 @@ PHRASES = phrases(
     r"refuse to receive mail",
     # au (KDDI): "Each of the following recipients was rejected by a remote mail server."
     r"recipients was rejected by a remote mail server",
+    # Postfix's default text for an access(5) REJECT on the recipient: a rule about this recipient (not
+    # Exchange Online's directory-based edge blocking, which uses the same words: see classify)
+    r"recipient address rejected: access denied",
 )
 STATUSES = frozenset({"5.2.0", "4.2.0"})
 REPLY_CODES: frozenset[int] = frozenset()

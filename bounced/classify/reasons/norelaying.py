@@ -26,6 +26,8 @@ PHRASES = phrases(
     r"we don'?t handle mail for",
     r"when attempting to send to a non-local e-?mail address",
     r"\bas a relay\b",
+    # MailEnable: "550 Requested action not taken: mailbox unavailable or not local"
+    r"mailbox unavailable or not local",
 )
 STATUSES = frozenset({"5.7.64"})
 REPLY_CODES: frozenset[int] = frozenset()
