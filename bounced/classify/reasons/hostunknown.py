@@ -45,6 +45,9 @@ PHRASES = phrases(
     r"non-?existent domain",
     r"address domain invalid",
     r"dns records for the destination computer could not be found",
+    # Exchange Online 5.4.310: "DNS domain example.invalid does not exist [Message=InfoDomainNonexistent]"
+    r"dns domain \S+ does not exist",
+    r"infodomainnonexistent",
 )
 STATUSES = frozenset({"5.1.2", "4.1.2"})
 REPLY_CODES: frozenset[int] = frozenset()

@@ -76,5 +76,6 @@ PHRASES = phrases(
     r"from: domain is invalid",
     r"recursive cname records for",
 )
-STATUSES = frozenset({"5.1.8", "4.1.8", "5.1.7", "4.1.7", "5.7.27"})
+# and Exchange Online 5.7.750 "Client blocked from sending from unregistered domains"
+STATUSES = frozenset({"5.1.8", "4.1.8", "5.1.7", "4.1.7", "5.7.27", "5.7.750"})
 REPLY_CODES: frozenset[int] = frozenset()
