@@ -4,8 +4,8 @@ for the patterns bounced ships (tests/test_regexlits.py checks that this is curr
 KNOWN: dict[str, tuple[str, ...] | None] = {
     '(?:This is the (?:Postfix program|mail system) at host|The mail system)[^\\n]*\\n': ('is is the ', 'e mail system'),
     "(?:This is the qmail-send program|qmail-send|I'm afraid I wasn't able to deliver your message)[^\\n]*\\n": ('This is the qmail-send program', 'qmail-send', "I'm afraid I wasn't able to deliver your message"),
-    '(?:account|mailbox) (?:is )?(?:not|no longer) (?:active|enabled)': ('account', 'mailbox'),
     '(?:account|mailbox) storage limit': (' storage limit',),
+    '(?:account|mailbox)(?: \\S+@\\S+)? (?:is )?(?:not|no longer) (?:active|enabled)': ('account', 'mailbox'),
     '(?:account|mailbox|user|recipient|address)(?: has been| is| was)?(?: temporarily)? (?:disabled|suspended|inactive|deactivated|locked|frozen)': ('account', 'mailbox', 'user', 'recipient', 'address'),
     '(?:address|mailbox|user) has (?:been )?moved': (' has ',),
     '(?:aliasing/)?forwarding loop (?:broken|count exceeded)': ('forwarding loop ',),
@@ -309,6 +309,7 @@ KNOWN: dict[str, tuple[str, ...] | None] = {
     'not (?:rfc|standards?)[ -]?compliant': ('compliant',),
     'not a (?:known|valid) (?:user|recipient|mailbox)': ('not a ',),
     "not allowed to send (?:mail )?from \\S+ per it'?s spf": ('not allowed to send ',),
+    'not allowed to send as\\b': ('not allowed to send as',),
     'not authorized to send e-?mail directly to our servers': ('mail directly to our servers',),
     'not delivering to (?:a )?(?:previously bounced|unsubscribed|user who marked)': ('not delivering to ',),
     'not enough (?:storage|space)': ('not enough s',),

@@ -41,12 +41,26 @@ NEGATIVE = [
     ("Exim sender callout", None, 550, "550-Verification failed for <news@shop.example> 550-Called: 192.0.2.1 550-Sent: RCPT TO:<news@shop.example> 550-Response: 550 5.1.1 <news@shop.example>: Recipient address rejected: User unknown 550 Sender verify failed", F, {}, "rejected", "soft"),
     ("no MX for the sender's domain", "5.7.1", 550, "550 5.7.1 No MX record for sender domain shop.example", F, {}, "rejected", "soft"),
     ("Sendmail, sender's domain", "5.1.8", 553, "553 5.1.8 <news@shop.example>... Domain of sender address news@shop.example does not exist", F, {}, "rejected", "soft"),
+    # the sending side's own relay refusing its SASL login: the words "no such user" are about the sender's account
+    ("Postfix smtp client, SASL", None, None, "SASL authentication failed; server smtp.relay.example[192.0.2.1] said: 535 5.7.8 Error: authentication failed: no such user", F, {}, "securityerror", "soft"),
+    ("a sender refusal with unknown-user words", None, 550, "550 Invalid sender <news@shop.example>: unknown user", F, {}, "rejected", "soft"),
     ("Postfix HELO check", "4.7.1", 450, "450 4.7.1 <mail.shop.example>: Helo command rejected: Host not found", F, {}, "blocked", "soft"),
     # Postfix's access(5) REJECT on a recipient, default text: a per-recipient rule, not a dead address
     # (Exchange Online's directory-based edge blocking uses the same words with 5.4.1 and AS(201806281))
     ("Postfix check_recipient_access", "5.7.1", 554, "554 5.7.1 <x@example.org>: Recipient address rejected: Access denied", F, {}, "filtered", "soft"),
     ("Postfix check_recipient_access, 4xx", "4.7.1", 450, "450 4.7.1 <x@example.org>: Recipient address rejected: Access denied", F, {}, "filtered", "soft"),
     ("Postfix, generic recipient refusal", "5.7.1", 550, "550 5.7.1 <x@example.org>: Recipient address rejected. (in reply to RCPT TO command)", F, {}, "securityerror", "soft"),
+    # Postfix's reject_unverified_recipient reports its probe's result under its own 5.1.1: the result decides
+    ("Postfix address verification", "5.1.1", 550, "550 5.1.1 <x@example.org>: Recipient address rejected: undeliverable address: connect to mx.example.org[192.0.2.2]:25: Connection refused", F, {}, "networkerror", "soft"),
+    ("Postfix address verification", "5.1.1", 550, "550 5.1.1 <x@example.org>: Recipient address rejected: undeliverable address: mail for example.org loops back to myself", F, {}, "networkerror", "soft"),
+    ("Postfix address verification", "5.1.1", 550, "550 5.1.1 <x@example.org>: Recipient address rejected: undeliverable address: host mx.example.org[192.0.2.2] said: 554 5.7.1 Service unavailable; Client host [192.0.2.3] blocked using zen.spamhaus.org", F, {}, "blocked", "soft"),
+    # IP blocks and bare refusals that borrow the mailbox's words
+    ("an IP block", None, 550, "550 Your IP address 192.0.2.1 is listed in the blacklist, user unknown", F, {}, "blocked", "soft"),
+    ("an IP block under 5.2.1", None, 550, "550 5.2.1 Mailbox unavailable. Your IP has been found on a block list", F, {}, "blocked", "soft"),
+    ("Cisco IronPort", None, 550, "550 #5.1.0 Address rejected.", F, {}, "onhold", "soft"),
+    ("RFC 5321 553", None, 553, "553 Requested action not taken: mailbox name not allowed", F, {}, "onhold", "soft"),
+    ("a greylist at 5xx", None, 550, "550 <x@example.org>: Recipient address rejected: Greylisted, please try again later", F, {}, "onhold", "soft"),
+    ("an inactive mailbox under 5.1.1", None, 550, "550 5.1.1 Mailbox x@example.org is not active", F, {}, "suspend", "soft"),
     # temporary directory errors and greylists
     ("Postfix proxymap failure", "4.3.0", 451, "451 4.3.0 <x@example.org>: Temporary lookup failure", F, {}, "systemerror", "soft"),
     ("qmail-ldap", "4.4.3", None, "Unable to contact LDAP server. (#4.4.3)", F, {}, "systemerror", "soft"),

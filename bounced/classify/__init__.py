@@ -44,6 +44,12 @@ _MICROSOFT = re.compile(r"as\(201806281\)|\.outlook\.com\b")
 _DNS_TEMPORARY = re.compile(r"not found, try again|temporary failure in name resolution|servfail")
 # Reasons whose words, beside a hard status, say the reply was not about the recipient's mailbox.
 _NOT_THE_MAILBOX = frozenset({"norelaying", "blocked", "requireptr", "authfailure"})
+# Reasons about the sender's own side (its credentials, its address): a reply that names one of them
+# and also uses a hard reason's words ("535 5.7.8 Error: authentication failed: no such user", a relay's
+# SASL login) is not about the recipient.
+_SENDER_SIDE = ("securityerror", "rejected")
+# Postfix's reject_unverified_recipient: the words after it are the verification probe's result
+_VERIFY_PROBE = re.compile(r"(?:unverified|undeliverable) address: ")
 _TEXT_LIMIT = 1500  # a diagnostic longer than this has quoted more than the reply; its head is what counts
 # RFC 5321's default text of 450 and 550, "Requested action not taken: mailbox unavailable": with a 4xx
 # code it means busy or temporarily blocked; only plainer words then say the user is unknown.
@@ -151,7 +157,9 @@ def _decided(f: Finding, text: str, lowered: str, code: str | None, command: str
         own_words = said == by_status or MODULES[by_status].PHRASES.search(lowered, present)
         # a temporary code is not evidence that the address is dead: "450 4.1.1 ... unverified address:
         # Address verification in progress" (spec rule 7); the words must say so too
-        weak = code[0] == "4" and by_status in HARD and not own_words
+        # nor is the status of Postfix's address verification, which reports its probe's result under its
+        # own 5.1.1 ("Recipient address rejected: undeliverable address: connect to ...: Connection refused")
+        weak = (code[0] == "4" or _VERIFY_PROBE.search(lowered) is not None) and by_status in HARD and not own_words
         # words that say the server refused to relay or refused the sending host make a hard status's
         # own words unreliable too: "550 5.1.1 <x>... No such user here (relaying denied)" is a server
         # that is not the recipient's and knows nothing of the mailbox (spec rule 7)
@@ -187,6 +195,11 @@ _PHASES = {"CONNECT": "connection", "HELO": "HELO/EHLO", "MAIL": "MAIL FROM"}
 def _reading(said: str, f: Finding, text: str, code: str, command: str | None) -> tuple[str, str]:
     """What the words mean given the action, the command they answered and the code that came with them."""
     rule = f"text:{said}"
+    if said in HARD:
+        for other in _SENDER_SIDE:  # ordered after the hard reasons in TEXT_ORDER, so asked here
+            # (a reply about the sender's address is left to _about_sender, which says so in its rule)
+            if MODULES[other].PHRASES.search(text) and not (other == "rejected" and sender.spoken_of(text)):
+                return other, f"text:{other}, beside {said}'s words (spec rule 7)"
     if said == "userunknown" and command == "DATA" and rhost.japanese_carrier(f.address, f.remote_mta):
         return "filtered", rule + " after DATA, a Japanese carrier's sender filter"
     if said == "userunknown" and code in _MAILBOX_REFUSED and command != "RCPT":

@@ -56,6 +56,8 @@ PHRASES = phrases(
     r"max(?:imum)? (?:number of )?(?:e-?mails|messages) per (?:hour|day|minute)",
     r"message threshold exceeded",
     r"throttl",
+    # Gmail: "454-4.7.0 Too many login attempts, please try again later."
+    r"too many login attempts",
     r"slow down",
     r"too fast",
 )

@@ -75,6 +75,9 @@ PHRASES = phrases(
     r"the (?:e-?mail|domain) \S+ is (?:black|block)listed",
     r"from: domain is invalid",
     r"recursive cname records for",
+    # Exchange: "554 5.2.252 SendAsDenied; x not allowed to send as y"
+    r"sendasdenied",
+    r"not allowed to send as\b",
 )
 # and Exchange Online 5.7.750 "Client blocked from sending from unregistered domains"
 STATUSES = frozenset({"5.1.8", "4.1.8", "5.1.7", "4.1.7", "5.7.27", "5.7.750"})
