@@ -61,6 +61,11 @@ NEGATIVE = [
     ("RFC 5321 553", None, 553, "553 Requested action not taken: mailbox name not allowed", F, {}, "onhold", "soft"),
     ("a greylist at 5xx", None, 550, "550 <x@example.org>: Recipient address rejected: Greylisted, please try again later", F, {}, "onhold", "soft"),
     ("an inactive mailbox under 5.1.1", None, 550, "550 5.1.1 Mailbox x@example.org is not active", F, {}, "suspend", "soft"),
+    # a hard Status field that the reply's words do not carry, beside words that name another reason: the
+    # reporting MTA's reading of a bare reply code, weaker than the server's words
+    ("a DSN Status field", "5.1.1", 554, "smtp; 554 Transaction failed: message contains invalid header", F, {}, "contenterror", "soft"),
+    ("a DSN Status field", "5.1.1", 550, "smtp; 550 Service unavailable", F, {}, "systemerror", "soft"),
+    ("a DSN Status field", "5.1.2", 451, "smtp; 451 Temporary local problem - please try later", F, {}, "systemerror", "soft"),
     # temporary directory errors and greylists
     ("Postfix proxymap failure", "4.3.0", 451, "451 4.3.0 <x@example.org>: Temporary lookup failure", F, {}, "systemerror", "soft"),
     ("qmail-ldap", "4.4.3", None, "Unable to contact LDAP server. (#4.4.3)", F, {}, "systemerror", "soft"),

@@ -159,7 +159,10 @@ def _decided(f: Finding, text: str, lowered: str, code: str | None, command: str
         # Address verification in progress" (spec rule 7); the words must say so too
         # nor is the status of Postfix's address verification, which reports its probe's result under its
         # own 5.1.1 ("Recipient address rejected: undeliverable address: connect to ...: Connection refused")
-        weak = (code[0] == "4" or _VERIFY_PROBE.search(lowered) is not None) and by_status in HARD and not own_words
+        # and a status that only the report's Status field gives (the reply's words carry none) is the
+        # reporting MTA's reading, weaker than the words the server used (spec: order of trust)
+        doubtful = code[0] == "4" or _VERIFY_PROBE.search(lowered) is not None or (said is not None and status.in_text(text) is None)
+        weak = doubtful and by_status in HARD and not own_words
         # words that say the server refused to relay or refused the sending host make a hard status's
         # own words unreliable too: "550 5.1.1 <x>... No such user here (relaying denied)" is a server
         # that is not the recipient's and knows nothing of the mailbox (spec rule 7)
