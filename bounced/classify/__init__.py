@@ -50,6 +50,9 @@ _NOT_THE_MAILBOX = frozenset({"norelaying", "blocked", "requireptr", "authfailur
 _SENDER_SIDE = ("securityerror", "rejected")
 # Postfix's reject_unverified_recipient: the words after it are the verification probe's result
 _VERIFY_PROBE = re.compile(r"(?:unverified|undeliverable) address: ")
+# A header check of the original's From ("Invalid domain in From: header", "header From: domain does not
+# exist"): the author's domain, not the recipient's
+_HEADER_FROM = re.compile(r"\bheader:? from\b|\bfrom:? header\b|\bdomain of the from\b")
 _TEXT_LIMIT = 1500  # a diagnostic longer than this has quoted more than the reply; its head is what counts
 # RFC 5321's default text of 450 and 550, "Requested action not taken: mailbox unavailable": with a 4xx
 # code it means busy or temporarily blocked; only plainer words then say the user is unknown.
@@ -203,6 +206,8 @@ def _reading(said: str, f: Finding, text: str, code: str, command: str | None) -
             # (a reply about the sender's address is left to _about_sender, which says so in its rule)
             if MODULES[other].PHRASES.search(text) and not (other == "rejected" and sender.spoken_of(text)):
                 return other, f"text:{other}, beside {said}'s words (spec rule 7)"
+    if said in ("hostunknown", "userunknown") and _HEADER_FROM.search(text):
+        return "rejected", rule + " about the From header's address or domain"
     if said == "userunknown" and command == "DATA" and rhost.japanese_carrier(f.address, f.remote_mta):
         return "filtered", rule + " after DATA, a Japanese carrier's sender filter"
     if said == "userunknown" and code in _MAILBOX_REFUSED and command != "RCPT":

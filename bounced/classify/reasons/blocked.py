@@ -39,6 +39,12 @@ PHRASES = phrases(
     r"helo command rejected",
     r"access denied, bad helo",
     r"helo/ehlo argument is invalid",
+    # the HELO name refused, in any server's words: cPanel's Exim "550 Invalid HELO name (See RFC2821
+    # 4.1.1.1)", "Unknown domain in HELO", "HELO hostname x not found", "Host x not found in DNS (HELO)"
+    r"\b(?:helo|ehlo)(?: command| name| hostname| host| domain| argument)?(?: \S+)? (?:is )?(?:invalid|not found|unknown|does not exist|not valid|rejected)\b",
+    r"(?:invalid|unknown|bad|illegal|non-?existent) (?:domain|host ?name|name|host)(?: name)? in (?:the )?(?:helo|ehlo)\b",
+    r"(?:invalid|bad|illegal|forged) (?:helo|ehlo)\b",
+    r"\((?:helo|ehlo)\)",
     r"not allowed to connect",
     # Office 365 5.7.708: "Access denied, traffic not accepted from this IP"; Gmail: "The IP you're using
     # to send mail is not authorized to send email directly to our servers"; Proofpoint: "Blocked - see

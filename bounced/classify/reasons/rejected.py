@@ -6,7 +6,7 @@ NAME = "rejected"
 PHRASES = phrases(
     # Postfix: "Sender address rejected: Domain not found"; Exim: "sender verify failed",
     # "Unroutable sender address"; qmail: "Connected to ... but sender was rejected"
-    r"sender (?:address |e-?mail address |domain )?(?:was |is |has been )?(?:rejected|refused|denied|invalid|not allowed|blacklisted|blocked)",
+    r"sender (?:address |e-?mail address |domain )?(?:was |is |has been )?(?:rejected|refused|denied|invalid|not valid|not allowed|blacklisted|blocked)",
     r"rejected sender",
     r"sender verify failed",
     r"unroute?able sender (?:address|domain)",
