@@ -78,6 +78,9 @@ NEGATIVE = [
     ("Postfix access map on the client", None, 554, "554 5.7.1 <unknown[192.0.2.1]>: Client host rejected: Access denied", F, {}, "blocked", "soft"),
     ("a sender check after RFC 5321's text", None, 550, "550-Requested action not taken: mailbox unavailable 550 Sender address is not valid", F, {}, "rejected", "soft"),
     ("Sendmail, sender's domain", None, 451, "451 4.1.8 Domain of sender address news@shop.example does not resolve", F, {}, "rejected", "soft"),
+    # "your address" is the SMTP client's side: the sender
+    ("a reply to the client", None, 550, "550 Your e-mail address is invalid", F, {}, "rejected", "soft"),
+    ("a reply to the client", None, 550, "550 5.1.1 Your email address does not exist on this server, so you may not send mail here", F, {}, "rejected", "soft"),
     # temporary directory errors and greylists
     ("Postfix proxymap failure", "4.3.0", 451, "451 4.3.0 <x@example.org>: Temporary lookup failure", F, {}, "systemerror", "soft"),
     ("qmail-ldap", "4.4.3", None, "Unable to contact LDAP server. (#4.4.3)", F, {}, "systemerror", "soft"),

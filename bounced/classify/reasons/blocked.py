@@ -71,7 +71,7 @@ PHRASES = phrases(
     r"\bbad (?:sender )?ip (?:address|profile)\b",
     r"invalid ip for sending mail",
     r"mail server at \S+ is blocked",
-    r"mail from \d{1,3}(?:\.\d{1,3}){3} refused",
+    r"mail from \d{1,3}(?:\.\d{1,3}){3} (?:refused|rejected)",
     r"rejected based on (?:a )?blacklist",
     r"no access from mail server",
     r"server access (?:\S+ )?forbidden by your ip",

@@ -71,6 +71,7 @@ PHRASES = phrases(
     r"denied by secumail valid-address-filter",
     r"denied \[bouncedeny\]",
     r"sender is in my black ?list",
+    r"sender is (?:on|in) (?:the |my |our )?(?:sender )?(?:black|block) ?list",
     r"sender is (?:a )?spammer\b",
     r"the (?:e-?mail|domain) \S+ is (?:black|block)listed",
     r"from: domain is invalid",
