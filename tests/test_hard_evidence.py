@@ -79,6 +79,8 @@ NEGATIVE = [
     ("Postfix access map on the client", None, 554, "554 5.7.1 <unknown[192.0.2.1]>: Client host rejected: Access denied", F, {}, "blocked", "soft"),
     ("a sender check after RFC 5321's text", None, 550, "550-Requested action not taken: mailbox unavailable 550 Sender address is not valid", F, {}, "rejected", "soft"),
     ("Sendmail, sender's domain", None, 451, "451 4.1.8 Domain of sender address news@shop.example does not resolve", F, {}, "rejected", "soft"),
+    # a bare "invalid domain" does not say whose domain
+    ("a bare invalid domain", None, 554, "554 invalid domain, see <URL:http://www.example.net/policy.html>", F, {}, "onhold", "soft"),
     # "your address" is the SMTP client's side: the sender
     ("a reply to the client", None, 550, "550 Your e-mail address is invalid", F, {}, "rejected", "soft"),
     ("a reply to the client", None, 550, "550 5.1.1 Your email address does not exist on this server, so you may not send mail here", F, {}, "rejected", "soft"),
@@ -125,6 +127,7 @@ KEEP_HARD = [
     ("Postfix, recipient domain", "5.1.2", 550, "550 5.1.2 <x@example.invalid>: Recipient address rejected: Domain not found", F, SENDER, "hostunknown", "hard"),
     ("a recipient domain without MX", None, 550, "550 Recipient domain has no MX record", F, {}, "hostunknown", "hard"),
     ("RFC 3463 X.1.2", None, 550, "550 5.1.2 Bad destination system address", F, {}, "hostunknown", "hard"),
+    ("Amazon SES", "5.4.4", 550, "550 5.4.4 Invalid domain", F, {}, "hostunknown", "hard"),
     ("RFC 7505", "5.1.10", 556, "556 5.1.10 Recipient address has null MX", F, {}, "notaccept", "hard"),
     ("RFC 1846 / 7504", None, 521, "521 5.3.2 mx.example.org does not accept mail", F, {}, "notaccept", "hard"),
     ("RFC 5321 551", None, 551, "551 User not local; please try <y@example.net>", F, {}, "hasmoved", "hard"),

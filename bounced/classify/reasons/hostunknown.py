@@ -21,7 +21,11 @@ PHRASES = phrases(
     r"name or service not known",
     # Exim: "Unrouteable address", "Unrouteable mail domain"
     r"unroute?able (?:mail )?(?:domain|address)",
-    r"invalid (?:recipient )?domain\b",
+    # (not a bare "invalid domain": servers answer it about the sender's domain or the HELO name too; under
+    # a status that says the destination could not be routed (X.4.4) or its system is bad (X.1.2), as
+    # Amazon SES words it, "550 5.4.4 Invalid domain", it is the recipient's)
+    r"invalid recipient domain\b",
+    r"[45]\.(?:4\.4|1\.2) invalid domain\b",
     r"illegal host/domain",
     r"domain (?:is )?not reachable",
     r"domain (?:is )?(?:not|no longer) (?:valid|registered)",

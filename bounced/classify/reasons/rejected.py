@@ -75,6 +75,7 @@ PHRASES = phrases(
     r"sender is (?:a )?spammer\b",
     r"the (?:e-?mail|domain) \S+ is (?:black|block)listed",
     r"from: domain is invalid",
+    r"(?:invalid|unknown|bad|non-?existent) domain in (?:the )?(?:from:? header|header from)",
     r"recursive cname records for",
     # Exchange: "554 5.2.252 SendAsDenied; x not allowed to send as y"
     r"sendasdenied",
