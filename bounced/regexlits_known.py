@@ -98,7 +98,7 @@ KNOWN: dict[str, tuple[str, ...] | None] = {
     '(?:user|recipient) not exists?\\b': (' not exist',),
     '(?:user|recipient|mailbox) [<(][^\\s<>()]+[>)] (?:is )?unknown': ('unknown',),
     "(?:user|recipient|mailbox|account)'?s? (?:disk |mailbox |storage )?quota": ('quota',),
-    '(?:user|recipient|mailbox|addressee|(?<!sender )address) (?:is )?(?:unknown|not known)': ('unknown', 'not known'),
+    '(?:user|recipient|mailbox|addressee|(?<!sender )(?<!ip )(?<!client )(?<!your )(?<!from )(?<!return )address) (?:is )?(?:unknown|not known)': ('unknown', 'not known'),
     '(?:was|has) not been delivered (?:for|within)': (' not been delivered ',),
     "(?:weren'?t|were not|was not|wasn'?t) able to find the recipient domain": (' able to find the recipient domain',),
     '(?:you are )?not a member of this (?:mailing )?list': ('not a member of this ',),

@@ -45,6 +45,9 @@ NEGATIVE = [
     # the sending side's own relay refusing its SASL login: the words "no such user" are about the sender's account
     ("Postfix smtp client, SASL", None, None, "SASL authentication failed; server smtp.relay.example[192.0.2.1] said: 535 5.7.8 Error: authentication failed: no such user", F, {}, "securityerror", "soft"),
     ("a smarthost's login", None, 535, "535 5.7.8 Invalid user or password", F, {}, "securityerror", "soft"),
+    ("a reply to AUTH", None, 535, "535 5.7.0 Account not found", F, {}, "securityerror", "soft"),
+    ("a reply to AUTH", None, None, "smtp; 535 5.7.8 No such user", F, {}, "securityerror", "soft"),
+    ("a client check", None, 550, "550 5.7.1 Client address unknown", F, {}, "securityerror", "soft"),
     ("a sender refusal with unknown-user words", None, 550, "550 Invalid sender <news@shop.example>: unknown user", F, {}, "rejected", "soft"),
     ("Postfix HELO check", "4.7.1", 450, "450 4.7.1 <mail.shop.example>: Helo command rejected: Host not found", F, {}, "blocked", "soft"),
     # Postfix's access(5) REJECT on a recipient, default text: a per-recipient rule, not a dead address

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bounced.classify import reply, rhost, sender, status
+from bounced.classify import evidence, reply, rhost, sender, status
 from bounced.classify.command import command_of
 from bounced.classify.reasons import HARD, MODULES, NEEDLES, phrases, spamdetected
 from bounced.classify.reasons.networkerror import NO_ANSWER as _NO_ANSWER
@@ -35,24 +35,9 @@ _MAILBOX_REFUSED = frozenset({"5.2.0", "5.2.1", "4.2.0", "4.2.1"})
 # words say the address is unknown whatever the routing status (5.4.1) says; with a 4xx code it is a
 # directory that may still be synchronising (spec rule 7: soft).
 _EDGE_BLOCKING = re.compile(r"recipient address(?:es)? rejected ?: access denied")
-# The same words are Postfix's default text for an access(5) REJECT on a recipient ("554 5.7.1 <x>:
-# Recipient address rejected: Access denied"), a per-recipient rule (filtered): only Microsoft's own
-# marks make them a directory verdict (its 5.4.1 status, the AS(201806281) tag, an outlook.com host).
-_MICROSOFT = re.compile(r"as\(201806281\)|\.outlook\.com\b")
 # Postfix's "Host or domain name not found. ... type=MX: Host not found, try again" is a DNS server failure
 # (SERVFAIL, a timeout), not a name that does not exist (spec rule 5 is about NXDOMAIN and no MX/A).
 _DNS_TEMPORARY = re.compile(r"not found, try again|temporary failure in name resolution|servfail")
-# Reasons whose words, beside a hard status, say the reply was not about the recipient's mailbox.
-_NOT_THE_MAILBOX = frozenset({"norelaying", "blocked", "requireptr", "authfailure"})
-# Reasons about the sender's own side (its credentials, its address): a reply that names one of them
-# and also uses a hard reason's words ("535 5.7.8 Error: authentication failed: no such user", a relay's
-# SASL login) is not about the recipient.
-_SENDER_SIDE = ("securityerror", "rejected")
-# Postfix's reject_unverified_recipient: the words after it are the verification probe's result
-_VERIFY_PROBE = re.compile(r"(?:unverified|undeliverable) address: ")
-# A header check of the original's From ("Invalid domain in From: header", "header From: domain does not
-# exist"): the author's domain, not the recipient's
-_HEADER_FROM = re.compile(r"\bheader:? from\b|\bfrom:? header\b|\bdomain of the from\b")
 _TEXT_LIMIT = 1500  # a diagnostic longer than this has quoted more than the reply; its head is what counts
 # RFC 5321's default text of 450 and 550, "Requested action not taken: mailbox unavailable": with a 4xx
 # code it means busy or temporarily blocked; only plainer words then say the user is unknown.
@@ -90,6 +75,12 @@ def classify(finding: Finding) -> tuple[str, BounceType, str]:
     10. nothing more to read: a delayed action, or a failed one with a 4.x.x status and no text ->
         expired (the sending MTA retries, or retried and gave up); else onhold (there is text or a
         status) or undefined.
+
+    Hard needs evidence about the recipient (spec rule 7, evidence.py): a hard status yields to the words
+    when it is temporary, a verification probe's wrapper or only the report's Status field, and to words
+    of a relay or host refusal; hard words in a reply to AUTH, beside a refusal of the sender's side or
+    about the From header are soft; RFC 5321's "mailbox unavailable" decides only after every other
+    wording, on a 5xx at RCPT; Exchange's edge-blocking words need Microsoft's marks.
 
     Last, a verdict about the recipient (its address, mailbox or domain) becomes blocked or rejected
     when the reply answered the connection, HELO or MAIL FROM, names the original's sender, or
@@ -149,7 +140,7 @@ def _decided(f: Finding, text: str, lowered: str, code: str | None, command: str
     by_exchange = status.exchange_reason(text)
     if by_exchange:
         return by_exchange, "exchange code " + status.EXCHANGE_RE.search(text).group(1)
-    if _EDGE_BLOCKING.search(lowered) and _microsoft(f, lowered, code):
+    if _EDGE_BLOCKING.search(lowered) and evidence.microsoft(f, lowered, code):
         if (code or str(f.reply_code or ""))[:1] == "5":
             return "userunknown", "directory-based edge blocking: not in the tenant's directory"
         return "onhold", "directory-based edge blocking with a 4xx code: the directory may be synchronising"
@@ -159,26 +150,18 @@ def _decided(f: Finding, text: str, lowered: str, code: str | None, command: str
         by_status = status.DEFINITIVE[code]
         own_words = said == by_status or MODULES[by_status].PHRASES.search(lowered, present)
         # a temporary code is not evidence that the address is dead: "450 4.1.1 ... unverified address:
-        # Address verification in progress" (spec rule 7); the words must say so too
-        # nor is the status of Postfix's address verification, which reports its probe's result under its
-        # own 5.1.1 ("Recipient address rejected: undeliverable address: connect to ...: Connection refused")
-        # and a status that only the report's Status field gives (the reply's words carry none) is the
-        # reporting MTA's reading, weaker than the words the server used (spec: order of trust)
-        doubtful = code[0] == "4" or _VERIFY_PROBE.search(lowered) is not None or (said is not None and status.in_text(text) is None)
-        weak = doubtful and by_status in HARD and not own_words
+        # Address verification in progress" (spec rule 7); nor a verification probe's wrapper, nor a bare
+        # Status field beside words that name another reason: the words must say so too (evidence.py)
+        weak = evidence.doubtful_status(code, lowered, text, said) and by_status in HARD and not own_words
         # words that say the server refused to relay or refused the sending host make a hard status's
         # own words unreliable too: "550 5.1.1 <x>... No such user here (relaying denied)" is a server
         # that is not the recipient's and knows nothing of the mailbox (spec rule 7)
-        beside = by_status in HARD and said in _NOT_THE_MAILBOX
+        beside = by_status in HARD and said in evidence.NOT_THE_MAILBOX
         if not weak and (said not in OUTRANKS_STATUS or (own_words and not beside)):
             return by_status, f"status {code}"
     if said:
         return _reading(said, f, lowered, code or str(f.reply_code or ""), command)
     return _without_words(f, lowered, code, command)
-
-
-def _microsoft(f: Finding, lowered: str, code: str | None) -> bool:
-    return code in ("5.4.1", "4.4.1") or _MICROSOFT.search(lowered + " " + (f.remote_mta or "").lower()) is not None
 
 
 def _about_sender(reason: str, rule: str, f: Finding, lowered: str, command: str | None) -> tuple[str, str]:
@@ -201,13 +184,9 @@ _PHASES = {"CONNECT": "connection", "HELO": "HELO/EHLO", "MAIL": "MAIL FROM"}
 def _reading(said: str, f: Finding, text: str, code: str, command: str | None) -> tuple[str, str]:
     """What the words mean given the action, the command they answered and the code that came with them."""
     rule = f"text:{said}"
-    if said in HARD:
-        for other in _SENDER_SIDE:  # ordered after the hard reasons in TEXT_ORDER, so asked here
-            # (a reply about the sender's address is left to _about_sender, which says so in its rule)
-            if MODULES[other].PHRASES.search(text) and not (other == "rejected" and sender.spoken_of(text)):
-                return other, f"text:{other}, beside {said}'s words (spec rule 7)"
-    if said in ("hostunknown", "userunknown") and _HEADER_FROM.search(text):
-        return "rejected", rule + " about the From header's address or domain"
+    doubted = evidence.doubted(said, f, text)
+    if doubted:
+        return doubted
     if said == "userunknown" and command == "DATA" and rhost.japanese_carrier(f.address, f.remote_mta):
         return "filtered", rule + " after DATA, a Japanese carrier's sender filter"
     if said == "userunknown" and code in _MAILBOX_REFUSED and command != "RCPT":
@@ -232,7 +211,7 @@ def _without_words(f: Finding, text: str, code: str | None, command: str | None)
         for name, module in MODULES.items():
             if candidate and candidate in module.STATUSES and not (candidate[0] == "4" and name in HARD and text):
                 return name, f"status {candidate}"  # (a temporary code with words that do not say dead is weak)
-    ambiguous = _ambiguous_unknown(f, text, code, command)
+    ambiguous = evidence.ambiguous_unknown(f, text, code, command)
     if ambiguous:
         return ambiguous
     for name, module in MODULES.items():
@@ -248,35 +227,6 @@ def _without_words(f: Finding, text: str, code: str | None, command: str | None)
     if f.action is Action.DELAYED or (not text and klass == "4"):
         return "expired", "still retrying, or retried without an answer"
     return ("onhold", "no rule") if (text or code) else ("undefined", "nothing to read")
-
-
-def _ambiguous_unknown(f: Finding, text: str, code: str | None, command: str | None) -> tuple[str, str] | None:
-    """What an ambiguous refusal of the recipient ("550 Requested action not taken: mailbox
-    unavailable") says: the address is unknown on a 5xx reply at RCPT or at a phase nobody names with
-    no status, or an addressing (X.1.x) or generic one; a busy mailbox on a 4xx; else nothing (rule 7)."""
-    if command not in (None, "RCPT") or not text or not MODULES["userunknown"].AMBIGUOUS.search(text):
-        return None
-    if code and code[2:4] != "1." and code not in status.GENERIC:
-        return None
-    klass = _reply_class(f, text, code)
-    if klass == "4":
-        return "onhold", "text:userunknown with a 4xx code: RFC 5321's busy or temporarily blocked mailbox"
-    if klass == "5":
-        return "userunknown", "text:userunknown, RFC 5321's mailbox unavailable on a 5xx at RCPT"
-    return None
-
-
-_LEADING_CODE = re.compile(r"\s*(?:smtp;\s*)?([245])\d\d\b")
-
-
-def _reply_class(f: Finding, text: str, code: str | None) -> str:
-    """The class of the reply: its status's, its reply code's, or the code the text starts with."""
-    if code:
-        return code[:1]
-    if f.reply_code:
-        return str(f.reply_code)[:1]
-    leading = _LEADING_CODE.match(text)
-    return leading.group(1) if leading else ""
 
 
 def _present(text: str) -> set[str]:

@@ -9,7 +9,7 @@ PHRASES = phrases(
     r"unknown user",
     # OpenBSD's mail.local, the local delivery agent of OpenSMTPD: "mail.local: unknown name: ghost"
     r"mail\.local: unknown name",
-    r"(?:user|recipient|mailbox|addressee|(?<!sender )address) (?:is )?(?:unknown|not known)",
+    r"(?:user|recipient|mailbox|addressee|(?<!sender )(?<!ip )(?<!client )(?<!your )(?<!from )(?<!return )address) (?:is )?(?:unknown|not known)",
     # Courier: "550 User <nosuchuser> unknown"; "User (x) unknown"
     r"(?:user|recipient|mailbox) [<(][^\s<>()]+[>)] (?:is )?unknown",
     r"unknown (?:recipient|local[- ]?part|mailbox|e-?mail address|addressee)",
