@@ -38,6 +38,7 @@ NEGATIVE = [
     ("Sendmail transcript", "5.1.1", 550, ">>> MAIL From:<news@shop.example> SIZE=2048\n<<< 550 5.1.1 <news@shop.example>... User unknown", F, {}, "rejected", "soft"),
     ("Postfix reject_unknown_sender_domain", "4.1.8", 450, "450 4.1.8 <news@shop.example>: Sender address rejected: Domain not found", F, {}, "rejected", "soft"),
     ("a reply naming the sender", "5.1.2", 553, "553 5.1.2 <news@shop.example>: Domain not found", F, SENDER, "rejected", "soft"),
+    ("a sender refusal under 5.1.1", "5.1.1", 550, "550 5.1.1 <x@example.org>: Recipient address rejected: Sender is not allowed to send to this recipient", F, {}, "rejected", "soft"),
     ("Postfix, sender", "5.1.1", 550, "550 5.1.1 <news@shop.example>: Sender address rejected: undeliverable address", F, {}, "rejected", "soft"),
     ("Exim sender callout", None, 550, "550-Verification failed for <news@shop.example> 550-Called: 192.0.2.1 550-Sent: RCPT TO:<news@shop.example> 550-Response: 550 5.1.1 <news@shop.example>: Recipient address rejected: User unknown 550 Sender verify failed", F, {}, "rejected", "soft"),
     ("no MX for the sender's domain", "5.7.1", 550, "550 5.7.1 No MX record for sender domain shop.example", F, {}, "rejected", "soft"),

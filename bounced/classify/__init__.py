@@ -157,7 +157,7 @@ def _decided(f: Finding, text: str, lowered: str, code: str | None, command: str
         # own words unreliable too: "550 5.1.1 <x>... No such user here (relaying denied)" is a server
         # that is not the recipient's and knows nothing of the mailbox (spec rule 7)
         beside = by_status in HARD and said in evidence.NOT_THE_MAILBOX
-        if not weak and (said not in OUTRANKS_STATUS or (own_words and not beside)):
+        if not weak and not beside and (said not in OUTRANKS_STATUS or own_words):
             return by_status, f"status {code}"
     if said:
         return _reading(said, f, lowered, code or str(f.reply_code or ""), command)

@@ -10,8 +10,10 @@ from bounced.classify.reasons import HARD, MODULES
 from bounced.model import Finding
 
 # Reasons whose words, beside a hard status, say the reply was not about the recipient's mailbox:
-# "550 5.1.1 <x>... No such user here (relaying denied)" is a server that is not the recipient's.
-NOT_THE_MAILBOX = frozenset({"norelaying", "blocked", "requireptr", "authfailure"})
+# "550 5.1.1 <x>... No such user here (relaying denied)" is a server that is not the recipient's, and
+# "550 5.1.1 <x>: Recipient address rejected: Sender is not allowed to send to this recipient" refuses
+# the sender.
+NOT_THE_MAILBOX = frozenset({"norelaying", "blocked", "requireptr", "authfailure", "rejected", "securityerror"})
 # Reasons about the sender's own side (its credentials, its address), ordered after the hard reasons in
 # TEXT_ORDER: a reply that uses their words and a hard reason's ("535 5.7.8 Error: authentication
 # failed: no such user", a relay refusing the sender's SASL login) is not about the recipient.
