@@ -246,9 +246,31 @@ ESPS = [
     ("5.0.0", 550, "550 5.0.0 Remote server said: 550 5.7.1 Message rejected due to content restrictions", F, {}, "policyviolation", "soft"),
 ]
 
+# Other mailbox providers and generic filter wordings (Zoho, Fastmail, Proton, Amazon SES's account list)
+OTHERS = [
+    (None, 550, "550 5.1.1 User does not exist - <x@zoho.com>", F, {}, "userunknown", "hard"),
+    (None, 554, "554 5.7.1 : Relay access denied", F, {}, "norelaying", "soft"),
+    (None, 550, "550 5.2.1 <x@fastmail.com>: Recipient address rejected: This account is disabled", F, {}, "suspend", "soft"),
+    (None, 550, "550 5.1.1 <x@fastmail.com>: Recipient address rejected: Recipient not found", F, {}, "userunknown", "hard"),
+    (None, 550, "550 5.1.1 Address does not exist", F, {}, "userunknown", "hard"),
+    (None, None, "Amazon SES did not send the message to this address because it is on the suppression list for your account.", F, {}, "suppressed", "hard"),
+    (None, 550, "550 5.7.1 Your message looks like spam to us", F, {}, "spamdetected", "soft"),
+    (None, 550, "550 5.7.0 Local Policy Violation", F, {}, "policyviolation", "soft"),
+    (None, 550, "550 5.7.1 Recipient address rejected: Your IP is not allowed to send to this domain", F, {}, "blocked", "soft"),
+    (None, 550, "550 No such recipient here (relay denied)", F, {}, "norelaying", "soft"),
+    (None, 550, "550 5.1.1 Recipient address rejected: unknown user (and relaying denied)", F, {}, "norelaying", "soft"),
+    (None, 550, "550 Recipient Rejected: Account Unavailable", F, {}, "onhold", "soft"),
+    (None, 550, "550 5.1.1 mailbox temporarily disabled: x@example.org", F, {}, "suspend", "soft"),
+    (None, 550, "550 5.1.1 Recipient address rejected: Message was rejected by recipient filter", F, {}, "filtered", "soft"),
+    (None, 550, "550 5.1.1 This mailbox has been blocked due to inactivity", F, {}, "suspend", "soft"),
+    (None, 550, "550 5.1.1 <x@example.org>: Email address could not be found, or was misspelled (G8)", F, {}, "userunknown", "hard"),
+    (None, 550, "550 Mailbox quota exceeded / Mailbox full", F, {}, "mailboxfull", "soft"),
+    (None, 554, "554 5.7.1 Rejected: DMARC policy of shop.example is reject", F, {}, "authfailure", "soft"),
+]
+
 FAMILIES = {
     "microsoft": MICROSOFT, "google": GOOGLE, "yahoo-aol": YAHOO_AOL, "providers": MAILBOX_PROVIDERS,
-    "gateways": GATEWAYS, "mtas": MTAS, "esps": ESPS,
+    "gateways": GATEWAYS, "mtas": MTAS, "esps": ESPS, "others": OTHERS,
 }
 ROWS = [(family, *row) for family, rows in FAMILIES.items() for row in rows]
 
