@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bounced.classify import reply, rhost, sender, status
+from bounced.classify import evidence, reply, rhost, sender, status
 from bounced.classify.command import command_of
 from bounced.classify.reasons import HARD, MODULES, NEEDLES, phrases, spamdetected
 from bounced.classify.reasons.networkerror import NO_ANSWER as _NO_ANSWER
@@ -76,6 +76,12 @@ def classify(finding: Finding) -> tuple[str, BounceType, str]:
         expired (the sending MTA retries, or retried and gave up); else onhold (there is text or a
         status) or undefined.
 
+    Hard needs evidence about the recipient (spec rule 7, evidence.py): a hard status yields to the words
+    when it is temporary, a verification probe's wrapper or only the report's Status field, and to words
+    of a relay or host refusal; hard words in a reply to AUTH, beside a refusal of the sender's side or
+    about the From header are soft; RFC 5321's "mailbox unavailable" decides only after every other
+    wording, on a 5xx at RCPT; Exchange's edge-blocking words need Microsoft's marks.
+
     Last, a verdict about the recipient (its address, mailbox or domain) becomes blocked or rejected
     when the reply answered the connection, HELO or MAIL FROM, names the original's sender, or
     speaks of the sender's address (spec rule 6, sender.py).
@@ -134,7 +140,7 @@ def _decided(f: Finding, text: str, lowered: str, code: str | None, command: str
     by_exchange = status.exchange_reason(text)
     if by_exchange:
         return by_exchange, "exchange code " + status.EXCHANGE_RE.search(text).group(1)
-    if _EDGE_BLOCKING.search(lowered):
+    if _EDGE_BLOCKING.search(lowered) and evidence.microsoft(f, lowered, code):
         if (code or str(f.reply_code or ""))[:1] == "5":
             return "userunknown", "directory-based edge blocking: not in the tenant's directory"
         return "onhold", "directory-based edge blocking with a 4xx code: the directory may be synchronising"
@@ -144,9 +150,14 @@ def _decided(f: Finding, text: str, lowered: str, code: str | None, command: str
         by_status = status.DEFINITIVE[code]
         own_words = said == by_status or MODULES[by_status].PHRASES.search(lowered, present)
         # a temporary code is not evidence that the address is dead: "450 4.1.1 ... unverified address:
-        # Address verification in progress" (spec rule 7); the words must say so too
-        weak = code[0] == "4" and by_status in HARD and not own_words
-        if not weak and (said not in OUTRANKS_STATUS or own_words):
+        # Address verification in progress" (spec rule 7); nor a verification probe's wrapper, nor a bare
+        # Status field beside words that name another reason: the words must say so too (evidence.py)
+        weak = evidence.doubtful_status(code, lowered, text, said) and by_status in HARD and not own_words
+        # words that say the server refused to relay or refused the sending host make a hard status's
+        # own words unreliable too: "550 5.1.1 <x>... No such user here (relaying denied)" is a server
+        # that is not the recipient's and knows nothing of the mailbox (spec rule 7)
+        beside = by_status in HARD and said in evidence.NOT_THE_MAILBOX
+        if not weak and not beside and (said not in OUTRANKS_STATUS or own_words):
             return by_status, f"status {code}"
     if said:
         return _reading(said, f, lowered, code or str(f.reply_code or ""), command)
@@ -173,6 +184,9 @@ _PHASES = {"CONNECT": "connection", "HELO": "HELO/EHLO", "MAIL": "MAIL FROM"}
 def _reading(said: str, f: Finding, text: str, code: str, command: str | None) -> tuple[str, str]:
     """What the words mean given the action, the command they answered and the code that came with them."""
     rule = f"text:{said}"
+    doubted = evidence.doubted(said, f, text)
+    if doubted:
+        return doubted
     if said == "userunknown" and command == "DATA" and rhost.japanese_carrier(f.address, f.remote_mta):
         return "filtered", rule + " after DATA, a Japanese carrier's sender filter"
     if said == "userunknown" and code in _MAILBOX_REFUSED and command != "RCPT":
@@ -197,6 +211,9 @@ def _without_words(f: Finding, text: str, code: str | None, command: str | None)
         for name, module in MODULES.items():
             if candidate and candidate in module.STATUSES and not (candidate[0] == "4" and name in HARD and text):
                 return name, f"status {candidate}"  # (a temporary code with words that do not say dead is weak)
+    ambiguous = evidence.ambiguous_unknown(f, text, code, command)
+    if ambiguous:
+        return ambiguous
     for name, module in MODULES.items():
         weak = getattr(module, "WEAK", None)
         if weak is not None and text and weak.search(text):

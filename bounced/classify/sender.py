@@ -14,8 +14,13 @@ _ENVELOPE_WORDS = re.compile(r"from[:=]\s*<?\s*$|envelope-from\s*<?\s*$")
 # domain has no MX record", "Domain of sender address x does not exist", "sender's domain is unknown".
 _ABOUT_SENDER = re.compile(
     r"\b(?:sender|sender'?s|envelope sender|return[- ]path|mail from)(?: e-?mail)? (?:address|domain)\b[^.;]{0,40}?"
-    r"(?:rejected|refused|denied|blocked|unknown|not found|(?:does not|doesn'?t) exist|invalid|not allowed|no mx|has no)"
+    r"(?:rejected|refused|denied|blocked|unknown|not found|(?:does not|doesn'?t) exist|invalid|not valid|not allowed|no mx|has no)"
     r"|\bdomain of sender address\b|\bsender verif(?:y|ication) failed"
+    # the client's own address ("550 Your e-mail address is invalid", "Your address has been blocked"): the
+    # SMTP client is the sender's side
+    r"|\byour (?:e-?mail |sender |from )?address\b[^.;]{0,30}?(?:rejected|refused|denied|blocked|unknown|not found|(?:does not|doesn'?t) exist|invalid|not valid|not allowed|blacklisted)"
+    # "No MX record for sender domain x", "cannot resolve the MX of the sender's domain"
+    r"|\b(?:for|of) (?:the )?(?:sender|sender'?s|envelope sender|mail from|return[- ]path)(?: e-?mail)? (?:address|domain)\b"
 )
 # Where a report's copy of the returned message (or of its header) starts inside the diagnostic.
 _COPY = re.compile(

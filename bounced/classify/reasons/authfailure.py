@@ -26,9 +26,10 @@ PHRASES = phrases(
     r"inspect your spf settings",
 )
 # RFC 5248: X.7.20-X.7.22 no (acceptable, author-matched) DKIM signature, X.7.23/24 SPF, X.7.26 multiple
-# checks failed, X.7.29 ARC validation failure; Office 365 5.7.509/5.7.510 DMARC
+# checks failed, X.7.29 ARC validation failure; Office 365 5.7.509 DMARC (not 5.7.510, "does not accept
+# email over IPv6": blocked)
 STATUSES = frozenset({
     "5.7.20", "5.7.21", "5.7.22", "5.7.23", "5.7.24", "5.7.26", "5.7.29", "4.7.23", "4.7.24", "4.7.26", "4.7.29",
-    "5.7.509", "5.7.510",
+    "5.7.509",
 })
 REPLY_CODES: frozenset[int] = frozenset()

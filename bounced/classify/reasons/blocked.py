@@ -7,7 +7,19 @@ PHRASES = phrases(
     # Postfix: "Client host [192.0.2.1] blocked using zen.spamhaus.org"; "Client host rejected: ..."
     r"blocked using",
     r"client host (?:\[[^\]]*\] )?(?:is )?(?:blocked|rejected|refused|blacklisted)",
-    r"\b(?:dnsbl|rbl|drbl|spamhaus|spamcop|sorbs|barracudacentral|abuseat|dsbl)\b",
+    r"\b(?:dnsbl|rbl|drbl|spamhaus|spamcop|sorbs|barracudacentral|abuseat|dsbl)s?\b",
+    # the sending host suspected of being an open relay: Yahoo "[TSS11] Excessive unknown recipients -
+    # possible Open Relay", "we do not accept mail from open relays"
+    # (not "we are not an open relay", a relay refusal)
+    r"(?<!not an )\bopen relays?\b",
+    # AOL's postmaster codes for its IP blocks: "554 5.7.1 : (RLY:B1) http://postmaster.info.aol.com/errors/554rlyb1.html",
+    # "521 5.2.1 : (DYN:T1)" (a dynamic IP), "(CON:B1)"
+    r"\((?:rly|dyn|con|dnsbl):[a-z]{1,3}\d?\)",
+    # Comcast: "... Comcast block for spam. Please see http://postmaster.comcast.net/smtp-error-codes.php#BL000000"
+    r"smtp-error-codes\.php#bl\d",
+    # Trend Micro's Email Reputation Service is an IP blocklist: "550 5.7.1 Blocked by Trend Micro Email
+    # Reputation Service. Please see http://www.mail-abuse.com/cgi-bin/lookup?ip_address=x"
+    r"e-?mail reputation service",
     r"is in an \S*rbl\b",
     r"\bip(?: address)?(?: \[?\d{1,3}(?:\.\d{1,3}){3}\]?)?\b[^.;]{0,60}?\b(?:black ?listed|block ?listed|listed|blocked|banned|black ?list|block ?list)\b",
     r"(?:your|sending|source|sender'?s?) (?:ip|network|server|host)\b[^.;]{0,40}?(?:blocked|banned|listed|not allowed|refused|rejected)",
@@ -27,6 +39,12 @@ PHRASES = phrases(
     r"helo command rejected",
     r"access denied, bad helo",
     r"helo/ehlo argument is invalid",
+    # the HELO name refused, in any server's words: cPanel's Exim "550 Invalid HELO name (See RFC2821
+    # 4.1.1.1)", "Unknown domain in HELO", "HELO hostname x not found", "Host x not found in DNS (HELO)"
+    r"\b(?:helo|ehlo)(?: command| name| hostname| host| domain| argument)?(?: \S+)? (?:is )?(?:invalid|not found|unknown|does not exist|not valid|rejected)\b",
+    r"(?:invalid|unknown|bad|illegal|non-?existent) (?:domain|host ?name|name|host)(?: name)? in (?:the )?(?:helo|ehlo)\b",
+    r"(?:invalid|bad|illegal|forged) (?:helo|ehlo)\b",
+    r"\((?:helo|ehlo)\)",
     r"not allowed to connect",
     # Office 365 5.7.708: "Access denied, traffic not accepted from this IP"; Gmail: "The IP you're using
     # to send mail is not authorized to send email directly to our servers"; Proofpoint: "Blocked - see
@@ -53,7 +71,7 @@ PHRASES = phrases(
     r"\bbad (?:sender )?ip (?:address|profile)\b",
     r"invalid ip for sending mail",
     r"mail server at \S+ is blocked",
-    r"mail from \d{1,3}(?:\.\d{1,3}){3} refused",
+    r"mail from \d{1,3}(?:\.\d{1,3}){3} (?:refused|rejected)",
     r"rejected based on (?:a )?blacklist",
     r"no access from mail server",
     r"server access (?:\S+ )?forbidden by your ip",
@@ -80,5 +98,7 @@ PHRASES = phrases(
     # Exchange Online: "Service does not accept email over IPv6"
     r"accept e-?mail over ipv6",
 )
-STATUSES: frozenset[str] = frozenset()
+# Exchange Online's codes for a refused sending host: 5.7.510 "does not accept email over IPv6", 5.7.511
+# "banned sender" (an IP), 5.7.606-5.7.649 "banned sending IP", 5.7.708 "traffic not accepted from this IP"
+STATUSES = frozenset({"5.7.510", "5.7.511", "5.7.708", *(f"5.7.{n}" for n in range(606, 650))})
 REPLY_CODES: frozenset[int] = frozenset()

@@ -26,6 +26,11 @@ PHRASES = phrases(
     r"refuse to receive mail",
     # au (KDDI): "Each of the following recipients was rejected by a remote mail server."
     r"recipients was rejected by a remote mail server",
+    # Postfix's default text for an access(5) REJECT on the recipient: a rule about this recipient (not
+    # Exchange Online's directory-based edge blocking, which uses the same words: see classify)
+    r"recipient address rejected: access denied",
 )
-STATUSES = frozenset({"5.2.0", "4.2.0"})
+# Exchange Online: 5.7.124 "sender not in allowed-senders list", 5.7.133/5.7.134 a group or mailbox that
+# accepts only authenticated (internal) senders: a restriction the recipient's owner set
+STATUSES = frozenset({"5.2.0", "4.2.0", "5.7.124", "5.7.133", "5.7.134"})
 REPLY_CODES: frozenset[int] = frozenset()

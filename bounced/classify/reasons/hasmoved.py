@@ -13,4 +13,6 @@ PHRASES = phrases(
 )
 # RFC 7293 X.7.17/X.7.18: the mailbox's (or domain's) owner has changed since the date the sender gave
 STATUSES = frozenset({"5.1.6", "4.1.6", "5.7.17", "5.7.18"})
-REPLY_CODES = frozenset({551})
+# (not a bare 551: servers answer it to relay refusals too, "551 sorry, not our customer"; RFC 5321's
+# own text, "User not local; please try", is among the wordings above)
+REPLY_CODES: frozenset[int] = frozenset()

@@ -21,7 +21,11 @@ PHRASES = phrases(
     r"name or service not known",
     # Exim: "Unrouteable address", "Unrouteable mail domain"
     r"unroute?able (?:mail )?(?:domain|address)",
-    r"invalid (?:recipient )?domain\b",
+    # (not a bare "invalid domain": servers answer it about the sender's domain or the HELO name too; under
+    # a status that says the destination could not be routed (X.4.4) or its system is bad (X.1.2), as
+    # Amazon SES words it, "550 5.4.4 Invalid domain", it is the recipient's)
+    r"invalid recipient domain\b",
+    r"[45]\.(?:4\.4|1\.2) invalid domain\b",
     r"illegal host/domain",
     r"domain (?:is )?not reachable",
     r"domain (?:is )?(?:not|no longer) (?:valid|registered)",
@@ -45,6 +49,9 @@ PHRASES = phrases(
     r"non-?existent domain",
     r"address domain invalid",
     r"dns records for the destination computer could not be found",
+    # Exchange Online 5.4.310: "DNS domain example.invalid does not exist [Message=InfoDomainNonexistent]"
+    r"dns domain \S+ does not exist",
+    r"infodomainnonexistent",
 )
 STATUSES = frozenset({"5.1.2", "4.1.2"})
 REPLY_CODES: frozenset[int] = frozenset()

@@ -38,7 +38,8 @@ PHRASES = phrases(
     r"error writing message: (?:file too large|disk quota exceeded)",
     # Orange / La Poste: "Boite du destinataire pleine. Recipient overquota"
     r"boite du destinataire pleine",
-    r"quotaexceededexception",
+    # (not Exchange's SubmissionQuotaExceededException: the sender's submission quota, ratelimited)
+    r"(?<!submission)quotaexceededexception",
 )
 STATUSES = frozenset({"5.2.2", "4.2.2"})
 REPLY_CODES: frozenset[int] = frozenset()

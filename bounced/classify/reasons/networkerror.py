@@ -59,7 +59,8 @@ PHRASES = phrases(
     r"malformed (?:or unexpected )?name server reply",
     r"name server (?:error|failure|timeout)",
     r"dns (?:error|failure|query failed|lookup failed|problem|timeout)",
-    r"temporary (?:dns|name|lookup) (?:error|failure)",
+    # (not Postfix's "451 4.3.0 <x>: Temporary lookup failure": a table lookup, systemerror)
+    r"temporary (?:dns|name) (?:error|failure)",
     r"host not found, try again",
     # Sendmail: "Host name lookup failure"
     r"host name lookup failure",

@@ -17,7 +17,6 @@ PHRASES = phrases(
     r"isn'?t in my list of allowed rcpthosts?",
     # MessageLabs: "you are trying to use me [server-x] as a relay, but I have not been configured to let you"
     r"as a relay, but i have not been configured",
-    r"open relay",
     # Sendmail "... not local host x, not a gateway"; "Insecure mail relay"; "we don't handle mail for x";
     # "mail server requires authentication when attempting to send to a non-local e-mail address"
     r"\bnot a gateway\b",
@@ -26,6 +25,10 @@ PHRASES = phrases(
     r"we don'?t handle mail for",
     r"when attempting to send to a non-local e-?mail address",
     r"\bas a relay\b",
+    # "We are not an open relay, so get lost"
+    r"not an open relay",
+    # MailEnable: "550 Requested action not taken: mailbox unavailable or not local"
+    r"mailbox unavailable or not local",
 )
 STATUSES = frozenset({"5.7.64"})
 REPLY_CODES: frozenset[int] = frozenset()

@@ -13,8 +13,9 @@ PHRASES = phrases(
     r"seems? to reject all mails?",
     # Mimecast: "Account inbounds disabled"
     r"account inbounds disabled",
-    # (not "does not accept mail from you", "... larger than 10 MB", "... with attachments": a refusal of this mail)
-    r"(?:does not|doesn'?t) accept (?:e-?)?mail(?! from| larger| bigger| over| with| containing| of | that| which| sent| for this)",
+    # only where nothing qualifies it (not "does not accept mail from you", "... without a valid PTR",
+    # "... at this time", "... larger than 10 MB": a refusal of this mail or this sender, or a busy server)
+    r"(?:does not|doesn'?t) accept (?:e-?)?mail(?=\s*(?:$|[.;,:)\]\[(]|according\b))",
     r"doesn'?t receive (?:e-?)?mail",
     r"does not receive (?:e-?)?mail",
     r"accepts no mail",

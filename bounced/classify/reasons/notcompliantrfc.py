@@ -19,5 +19,6 @@ PHRASES = phrases(
     # accepted"; "Messages missing a valid Message-ID header are not accepted"
     r"missing a valid (?:address in from:? header|message-?id header)",
 )
-STATUSES: frozenset[str] = frozenset()
+# Office 365 5.7.512 "Access denied, message must be RFC 5322 section 3.6.2 compliant"
+STATUSES = frozenset({"5.7.512"})
 REPLY_CODES: frozenset[int] = frozenset()

@@ -39,5 +39,6 @@ PHRASES = phrases(
     r"no data before greeting",
 )
 # RFC 3463 X.7.2 mailing list expansion prohibited; RFC 7293 X.7.19 RRVS test cannot be completed
-STATUSES = frozenset({"5.7.2", "5.7.19"})
+# and Exchange Online 5.7.520 "Your organization does not allow external forwarding"
+STATUSES = frozenset({"5.7.2", "5.7.19", "5.7.520"})
 REPLY_CODES: frozenset[int] = frozenset()

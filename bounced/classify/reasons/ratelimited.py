@@ -28,7 +28,7 @@ PHRASES = phrases(
     r"multiple destination domains per transaction",
     # the sender was rate limited (formerly speeding)
     # Exchange Online: "550 5.7.1 Submission quota exceeded" (the sender's own sending limit)
-    r"submission quota exceeded",
+    r"submission ?quota ?exceeded",
     r"rate[ -]?limit(?:ed|ing)?\b",
     # Gmail: "The user you are trying to contact is receiving mail at a rate that prevents additional
     # messages from being delivered"; "... receiving mail too quickly"
@@ -56,8 +56,11 @@ PHRASES = phrases(
     r"max(?:imum)? (?:number of )?(?:e-?mails|messages) per (?:hour|day|minute)",
     r"message threshold exceeded",
     r"throttl",
+    # Gmail: "454-4.7.0 Too many login attempts, please try again later."
+    r"too many login attempts",
     r"slow down",
     r"too fast",
 )
-STATUSES = frozenset({"4.3.2", "4.5.3", "4.7.28", "5.5.3", "5.7.28"})
+# (and Exchange Online 5.7.508 "has exceeded permitted limits", 5.7.705 "tenant has exceeded threshold")
+STATUSES = frozenset({"4.3.2", "4.5.3", "4.7.28", "5.5.3", "5.7.28", "5.7.508", "5.7.705"})
 REPLY_CODES: frozenset[int] = frozenset()

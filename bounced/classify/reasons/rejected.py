@@ -6,7 +6,7 @@ NAME = "rejected"
 PHRASES = phrases(
     # Postfix: "Sender address rejected: Domain not found"; Exim: "sender verify failed",
     # "Unroutable sender address"; qmail: "Connected to ... but sender was rejected"
-    r"sender (?:address |e-?mail address |domain )?(?:was |is |has been )?(?:rejected|refused|denied|invalid|not allowed|blacklisted|blocked)",
+    r"sender (?:address |e-?mail address |domain )?(?:was |is |has been )?(?:rejected|refused|denied|invalid|not valid|not allowed|blacklisted|blocked)",
     r"rejected sender",
     r"sender verify failed",
     r"unroute?able sender (?:address|domain)",
@@ -71,10 +71,16 @@ PHRASES = phrases(
     r"denied by secumail valid-address-filter",
     r"denied \[bouncedeny\]",
     r"sender is in my black ?list",
+    r"sender is (?:on|in) (?:the |my |our )?(?:sender )?(?:black|block) ?list",
     r"sender is (?:a )?spammer\b",
     r"the (?:e-?mail|domain) \S+ is (?:black|block)listed",
     r"from: domain is invalid",
+    r"(?:invalid|unknown|bad|non-?existent) domain in (?:the )?(?:from:? header|header from)",
     r"recursive cname records for",
+    # Exchange: "554 5.2.252 SendAsDenied; x not allowed to send as y"
+    r"sendasdenied",
+    r"not allowed to send as\b",
 )
-STATUSES = frozenset({"5.1.8", "4.1.8", "5.1.7", "4.1.7", "5.7.27"})
+# and Exchange Online 5.7.750 "Client blocked from sending from unregistered domains"
+STATUSES = frozenset({"5.1.8", "4.1.8", "5.1.7", "4.1.7", "5.7.27", "5.7.750"})
 REPLY_CODES: frozenset[int] = frozenset()

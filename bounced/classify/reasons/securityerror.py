@@ -23,6 +23,9 @@ PHRASES = phrases(
     r"could not retrieve credentials",
     r"application-specific password required",
     r"username and password not accepted",
+    # a login refused: "535 5.7.8 Invalid user or password", "Username or password is incorrect"
+    r"(?:invalid|incorrect|bad|wrong) (?:user ?(?:name)?|login)(?: name)? (?:or|and|/) password",
+    r"(?:user ?name|login) (?:or|and|/) password (?:is |are )?(?:incorrect|invalid|wrong|not accepted)",
     r"please log in (?:via|with) your web browser",
     r"invalid credentials for relay",
     # MessageLabs "Please turn on SMTP Authentication in your mail client"; Orange "Authentification

@@ -40,5 +40,6 @@ PHRASES = phrases(
     r"mail\.163\.com/help/help_spam",
     r"mail rejete\. mail rejected",
 )
-STATUSES = frozenset({"5.7.512"})
+# (not Office 365's 5.7.512, "message must be RFC 5322 section 3.6.2 compliant": notcompliantrfc)
+STATUSES: frozenset[str] = frozenset()
 REPLY_CODES: frozenset[int] = frozenset()

@@ -9,7 +9,7 @@ PHRASES = phrases(
     r"(?:disabled|suspended|inactive|deactivated|locked) (?:recipient|mailbox|account|user)",
     # Gmail: "The email account that you tried to reach is disabled" / "is inactive"
     r"account that you tried to reach is (?:disabled|inactive)",
-    r"(?:account|mailbox) (?:is )?(?:not|no longer) (?:active|enabled)",
+    r"(?:account|mailbox)(?: \S+@\S+)? (?:is )?(?:not|no longer) (?:active|enabled)",
     r"user not active",
     r"currently suspended",
     r"(?<!ip )(?<!\d\.\d )has been suspended",

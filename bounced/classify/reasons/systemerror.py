@@ -28,6 +28,8 @@ PHRASES = phrases(
     r"service (?:is )?(?:currently |temporarily )?(?:unavailable|not available|not active)",
     r"mail system (?:error|failure)",
     r"unable to contact ldap server",
+    # Postfix: "451 4.3.0 <x>: Temporary lookup failure" (a lookup table, proxymap or SQL, did not answer)
+    r"temporary lookup failure",
     r"ldap (?:error|lookup failed)",
     # qmail-ldap: "Temporary failure in LDAP lookup", "Timeout while performing search on LDAP server",
     # "Unable to login into LDAP server, bad credentials", "Illegal value in LDAP attribute",

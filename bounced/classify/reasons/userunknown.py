@@ -9,7 +9,7 @@ PHRASES = phrases(
     r"unknown user",
     # OpenBSD's mail.local, the local delivery agent of OpenSMTPD: "mail.local: unknown name: ghost"
     r"mail\.local: unknown name",
-    r"(?:user|recipient|mailbox|addressee|(?<!sender )address) (?:is )?(?:unknown|not known)",
+    r"(?:user|recipient|mailbox|addressee|(?<!sender )(?<!ip )(?<!client )(?<!your )(?<!from )(?<!return )address) (?:is )?(?:unknown|not known)",
     # Courier: "550 User <nosuchuser> unknown"; "User (x) unknown"
     r"(?:user|recipient|mailbox) [<(][^\s<>()]+[>)] (?:is )?unknown",
     r"unknown (?:recipient|local[- ]?part|mailbox|e-?mail address|addressee)",
@@ -58,7 +58,6 @@ PHRASES = phrases(
     r"not in my validrcptto",
     r"envelope recipient has been denied",
     r"(?<!sender is )not a local address",
-    r"recipient address rejected\. \(in reply to rcpt to command\)",
     # Exchange Online: "Invalid X.400 address", "Recipient address reserved by RFC 2606",
     # "Recipient addresses in single label domains not accepted"
     r"invalid x\.400 address",
@@ -69,13 +68,6 @@ PHRASES = phrases(
     r"bad destination mailbox address",
     # Gmail: "The email account that you tried to reach does not exist"
     r"the email account that you tried to reach does not exist",
-    # Exchange / Office 365: "Requested action not taken: mailbox unavailable", RESOLVER.ADR.RecipNotFound
-    # (not "Recipient address rejected: Access denied", directory-based edge blocking: see classify)
-    r"requested action not taken: mailbox unavailable",
-    # (not Tencent QQ's "550 Mailbox unavailable or access denied", which it answers to refused senders
-    # too: ambiguous, spec rule 7)
-    r"mailbox (?:is )?unavailable(?! due| or access denied)",
-    r"mailbox \S+@\S+ (?:is )?unavailable",
     r"the recipient name is not recognized",
     r"recipient not recognized",
     # Yahoo: "This user doesn't have a yahoo.com account"
@@ -96,6 +88,20 @@ PHRASES = phrases(
     r"recipient no longer (?:exists|valid)",
     r"this address no longer accepts mail",
     r"address (?:is )?(?:wrong or )?no longer (?:valid|in use)",
+)
+# Wordings that say only that the recipient was refused: RFC 5321's default text of 450 and 550,
+# "Requested action not taken: mailbox unavailable", which GMX, web.de and Outlook.com answer at RCPT for
+# an address they do not have, but Exchange and others also send after DATA or under a 5.7.x status for a
+# content or policy refusal; Postfix's bare "Recipient address rejected." The classifier reads them as
+# userunknown only on a 5xx reply at RCPT (or at an unknown phase) whose status, if any, is an addressing
+# one (X.1.x) or generic, and only after every other wording had nothing to say (spec rule 7).
+AMBIGUOUS = phrases(
+    r"requested action not taken: mailbox unavailable",
+    # (not Tencent QQ's "550 Mailbox unavailable or access denied", which it answers to refused senders
+    # too, nor MailEnable's "mailbox unavailable or not local", its relay refusal)
+    r"mailbox (?:is )?unavailable(?! due| or access denied| or not local)",
+    r"mailbox \S+@\S+ (?:is )?unavailable",
+    r"recipient address rejected\. \(in reply to rcpt to command\)",
 )
 # X.1.1 bad destination mailbox, X.1.3 bad destination mailbox address syntax (not X.1.0 "other address
 # status", a generic code that says nothing of the mailbox: spec rule 7)
