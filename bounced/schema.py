@@ -145,3 +145,56 @@ def _views(db: Database) -> None:
 
 def apply(db: Database) -> None:
     MIGRATIONS.apply(db)
+
+
+@MIGRATIONS()
+def m007_times(db: Database) -> None:
+    """Report times, storms of every kind, and suppression tiers.
+
+    raw_messages.reported_at / reported_from: the report's own time and where it was read
+    (bounced/times.py).  events.report_at: that time, never before the send; the storm guard, the
+    soft window's lapse, the per-day view and ``suppressed_at`` use it.  events.storm_id: the storm
+    the event fell in (storms.id).  storms gets an id, a kind (policy, hard, dns) and a state (open,
+    confirmed).  addresses.tier (hard, soft, complaint, manual), lapses_at (when a soft suppression
+    turns to probation), suppressed_sent_id (the send whose bounce made the decision), held_storm
+    (the storm holding a hard bounce).  Rows recorded before get the time they were stored."""
+    for name in ("reported_at", "reported_from"):
+        if name not in db["raw_messages"].columns_dict:
+            db["raw_messages"].add_column(name, str)
+    db.execute("UPDATE raw_messages SET reported_at = received_at, reported_from = 'stored' WHERE reported_at IS NULL")
+    for name, kind in (("report_at", str), ("storm_id", int)):
+        if name not in db["events"].columns_dict:
+            db["events"].add_column(name, kind)
+    db.execute("UPDATE events SET report_at = max(received_at, event_at) WHERE report_at IS NULL")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_events_domain_report ON events (domain, report_at, bounce_type, reason)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_events_storm ON events (storm_id) WHERE storm_id IS NOT NULL")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_events_address_storm ON events (address, storm_id, report_at)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_sent_domain ON sent (substr(recipient, instr(recipient, '@') + 1), sent_at)")
+    if "id" not in db["storms"].columns_dict:
+        db.execute(
+            "CREATE TABLE storms_new (id INTEGER PRIMARY KEY, domain TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'policy',"
+            " first_at TEXT, last_at TEXT, count INTEGER, reasons TEXT, state TEXT NOT NULL DEFAULT 'open',"
+            " confirmed_at TEXT, confirmed_by TEXT)"
+        )
+        db.execute("INSERT INTO storms_new (domain, first_at, last_at, count, reasons)"
+                   " SELECT domain, first_at, last_at, count, reasons FROM storms ORDER BY first_at")
+        db.execute("DROP TABLE storms")
+        db.execute("ALTER TABLE storms_new RENAME TO storms")
+        db.execute("CREATE INDEX idx_storms_domain ON storms (domain, kind, last_at)")
+    for name, kind in (("tier", str), ("lapses_at", str), ("suppressed_sent_id", int), ("held_storm", int)):
+        if name not in db["addresses"].columns_dict:
+            db["addresses"].add_column(name, kind)
+    db.execute("UPDATE addresses SET tier = CASE rule WHEN 'hard' THEN 'hard' WHEN 'complaint' THEN 'complaint'"
+               " ELSE 'soft' END WHERE state = 'suppressed' AND tier IS NULL")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_addresses_lapse ON addresses (lapses_at) WHERE state = 'suppressed'")
+    db.create_view(
+        "suppressed",
+        "SELECT address, suppressed_at, rule, why, last_reason, tier, suppressed_sent_id, lapses_at FROM addresses"
+        " WHERE state = 'suppressed' ORDER BY suppressed_at",
+        replace=True,
+    )
+    db.create_view(
+        "bounces_per_day",
+        "SELECT substr(report_at, 1, 10) AS day, kind, bounce_type, COUNT(*) AS events FROM events GROUP BY day, kind, bounce_type",
+        replace=True,
+    )
