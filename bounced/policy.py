@@ -134,5 +134,5 @@ def _soft(live: list[Event], settings: Settings, now: str | None) -> Decision | 
         probation = streak[-1].reason
     if probation is not None:
         return Decision(False, "probation", f"a soft suppression ({probation}) lapsed after {settings.soft_suppression_days}"
-                        f" days: the next {probation} bounce suppresses again", state="probation")
+                        f" days: the next {probation} bounce suppresses again", state="probation", tier="soft")
     return None

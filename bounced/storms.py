@@ -17,7 +17,8 @@ window of its last one.
 
 Cost per message is bounded: an ongoing storm marks only the message's own events; the count that
 may start one stops at the threshold; the trailing rate reads at most HISTORY sends (once per
-domain and hour); the window's sends are counted only up to the number that would clear it.
+domain and hour); the window's sends are counted up to WINDOW_SENDS, its bounces up to the number
+that makes the rate.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ log = logging.getLogger("bounced.pipeline")  # the name operators filter storm l
 HISTORY = 1000
 MIN_HISTORY = 200
 RATE_FLOOR = 0.005
+WINDOW_SENDS = 20_000  # sends in the window counted at most (a rate of one in a thousand still shows)
 _POLICY = ", ".join(f"'{r}'" for r in POLICY_REASONS)
 PREDICATE = {
     "policy": f"reason IN ({_POLICY})",
@@ -124,16 +126,15 @@ class StormGuard:
             return self._count(domain, kind, since, at, settings.storm_threshold) >= settings.storm_threshold
         sends, rate = self._trailing_rate(domain, since, kind == "dns")
         threshold = settings.hard_storm_threshold if sends >= MIN_HISTORY else settings.hard_storm_new_domain_threshold
-        count = self._count(domain, kind, since, at, threshold)
-        if count < threshold:
+        if self._count(domain, kind, since, at, threshold) < threshold:
             return False
-        # the window's rate per send must reach factor x trailing: at most `cap` sends in the window
-        cap = math.floor(count / (settings.hard_storm_factor * max(rate, RATE_FLOOR)))
+        # the window's rate per send must reach factor x the trailing rate: at least `needed` bounces
         (window_sends,) = self.store.conn.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM sent WHERE {SENT_DOMAIN} = ? AND sent_at >= ? AND sent_at <= ? LIMIT ?)",
-            (domain, _shift(since, -settings.storm_window_minutes), at, cap + 1),
+            (domain, since, at, WINDOW_SENDS),
         ).fetchone()
-        return bool(window_sends <= cap)
+        needed = max(threshold, math.ceil(window_sends * settings.hard_storm_factor * max(rate, RATE_FLOOR)))
+        return self._count(domain, kind, since, at, needed) >= needed
 
     def _count(self, domain: str, kind: str, since: str, at: str, limit: int) -> int:
         fresh = f" AND {_FRESH}" if kind != "policy" else ""
