@@ -124,6 +124,9 @@ class StormGuard:
         settings = self.settings
         if kind == "policy":
             return self._count(domain, kind, since, at, settings.storm_threshold) >= settings.storm_threshold
+        floor = min(settings.hard_storm_threshold, settings.hard_storm_new_domain_threshold)
+        if self._count(domain, kind, since, at, floor) < floor:  # the usual answer, before any look at history
+            return False
         sends, rate = self._trailing_rate(domain, since, kind == "dns")
         threshold = settings.hard_storm_threshold if sends >= MIN_HISTORY else settings.hard_storm_new_domain_threshold
         if self._count(domain, kind, since, at, threshold) < threshold:
