@@ -202,3 +202,24 @@ def test_a_big_domain_with_its_usual_dead_addresses_makes_no_storm(store, settin
                     lambda i, r: ("5.1.1", UNKNOWN) if i % 100 == 7 else None)
     assert store.query("SELECT count(*) AS n FROM storms")[0]["n"] == 0
     assert store.query("SELECT count(*) AS n FROM addresses WHERE state = 'suppressed'")[0]["n"] == 25 + 25
+
+
+def test_reprocess_policy_only_prints_what_a_setting_changes(store, settings):
+    stream = Stream(store, settings)
+    users = [f"u{i:02d}@bigmail.example" for i in range(30)]
+    stream.campaign(users, DAY0, 30, lambda i, r: ("5.1.1", UNKNOWN))
+    stream.campaign(["full@example.org"] * 3, DAY0 + timedelta(days=1), 600, lambda i, r: ("5.2.2", "552 5.2.2 Mailbox full"))
+    assert store.query("SELECT count(*) AS n FROM storms")[0]["n"] == 0  # 30 < the new-domain floor of 50
+    env = {"BOUNCED_VERP_SECRET_FILE": settings.verp_secret_file, "BOUNCED_HARD_STORM_NEW_DOMAIN_THRESHOLD": "25",
+           "BOUNCED_SOFT_SUPPRESSION_DAYS": "7"}
+    out = CliRunner().invoke(cli, ["reprocess", "--db", settings.database, "--policy-only", "--dry-run"], env=env)
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    assert lines[0].startswith("31 address(es) and 1 storm(s) derived again in ")
+    assert lines[0].endswith("s; 0 would be added, 30 would be held, 0 would be released, 1 would be lapsed, 0 would be lifted")
+    assert lines[1:] == ["  lapsed: full@example.org: suppressed -> probation"] + [
+        f"  held: {u}: suppressed -> held" for u in users]
+    assert store.query("SELECT count(*) AS n FROM storms")[0]["n"] == 0  # a dry run
+    out = CliRunner().invoke(cli, ["reprocess", "--db", settings.database, "--policy-only"], env=env)
+    assert out.exit_code == 0 and " 30 were held," in out.output
+    assert store.query("SELECT kind, count FROM storms") == [{"kind": "hard", "count": 30}]
