@@ -23,7 +23,7 @@ class ReportData:
 
 def gather(store: Store, days: int = 30) -> ReportData:
     per_day = store.query(
-        "SELECT substr(received_at, 1, 10) AS day, sum(bounce_type = 'hard') AS hard, sum(bounce_type = 'soft') AS soft,"
+        "SELECT substr(report_at, 1, 10) AS day, sum(bounce_type = 'hard') AS hard, sum(bounce_type = 'soft') AS soft,"
         " sum(bounce_type NOT IN ('hard', 'soft')) AS other FROM events GROUP BY day ORDER BY day DESC LIMIT ?", [days])
     sent = {r["day"]: r["sent"] for r in store.query(
         "SELECT substr(sent_at, 1, 10) AS day, count(*) AS sent FROM sent GROUP BY day")}

@@ -100,9 +100,11 @@ class StormGuard:
         if rows:
             reasons = self.store.conn.execute("SELECT reasons FROM storms WHERE id = ?", (storm_id,)).fetchone()[0]
             merged = ",".join(sorted(set(filter(None, (reasons or "").split(","))) | {r[2] for r in rows if r[2]}))
+            # the count is counted (index idx_events_storm), not added to: a report processed again counts once
             self.store.conn.execute(
-                "UPDATE storms SET first_at = min(first_at, ?), last_at = max(last_at, ?), count = count + ?, reasons = ?"
-                " WHERE id = ?", (min(r[1] for r in rows), max(r[1] for r in rows), len(rows), merged, storm_id))
+                "UPDATE storms SET first_at = min(first_at, ?), last_at = max(last_at, ?), reasons = ?,"
+                " count = (SELECT count(*) FROM events WHERE storm_id = ?) WHERE id = ?",
+                (min(r[1] for r in rows), max(r[1] for r in rows), merged, storm_id, storm_id))
         return [r[0] for r in rows if r[0]]
 
     def _start(self, domain: str, kind: str, since: str, at: str) -> list[str]:

@@ -223,3 +223,16 @@ def test_reprocess_policy_only_prints_what_a_setting_changes(store, settings):
     out = CliRunner().invoke(cli, ["reprocess", "--db", settings.database, "--policy-only"], env=env)
     assert out.exit_code == 0 and " 30 were held," in out.output
     assert store.query("SELECT kind, count FROM storms") == [{"kind": "hard", "count": 30}]
+
+
+def test_reprocessing_the_reports_of_a_storm_counts_them_once(store, settings):
+    from bounced.reports import reprocess
+
+    stream = Stream(store, settings)
+    users = [f"u{i:02d}@bigmail.example" for i in range(60)]
+    stream.campaign(users, DAY0, 50, lambda i, r: ("5.1.1", UNKNOWN))
+    before = store.query("SELECT id, kind, first_at, last_at, count, reasons FROM storms")
+    assert before[0]["count"] == 60
+    reprocess(settings, "all")
+    assert store.query("SELECT id, kind, first_at, last_at, count, reasons FROM storms") == before
+    assert set(states(store, users).values()) == {"held"}
