@@ -13,7 +13,7 @@ Hard and dns storms *hold* their hard bounces: recorded in full, they suppress n
 (bounced/policy.py).  An address already held by an earlier storm is never held again: its next
 hard bounce counts.  A domain with fewer than ``MIN_HISTORY`` sends before the window needs
 ``hard_storm_new_domain_threshold``.  A storm goes on while its rejections keep coming within the
-window of its last one.
+window of its last one (for hard and dns, at least half the threshold within the window).
 
 Cost per message is bounded: an ongoing storm marks only the message's own events; the count that
 may start one stops at the threshold; the trailing rate reads at most HISTORY sends (once per
@@ -81,10 +81,11 @@ class StormGuard:
             at = max(e["report_at"] for e in mine)
             since = _shift(at, -self.settings.storm_window_minutes)
             ongoing = self.store.conn.execute(
-                "SELECT id FROM storms WHERE domain = ? AND kind = ? AND last_at >= ? AND first_at <= ?"
-                " ORDER BY id DESC LIMIT 1", (domain, kind, since, _shift(at, self.settings.storm_window_minutes)),
+                "SELECT id, first_at <= ? AND last_at >= ? FROM storms WHERE domain = ? AND kind = ? AND last_at >= ? AND first_at <= ?"
+                " ORDER BY id DESC LIMIT 1", (at, at, domain, kind, since, _shift(at, self.settings.storm_window_minutes)),
             ).fetchone()
-            if ongoing:
+            # inside the storm's known span (a report processed again), or it goes on
+            if ongoing and (ongoing[1] or self._going_on(domain, kind, since, at)):
                 touched += self._mark(ongoing[0], kind, "raw_id = ? AND domain = ?", (mine[0]["raw_id"], domain))
             elif self._starts(domain, kind, since, at):
                 touched += self._start(domain, kind, since, at)
@@ -140,6 +141,17 @@ class StormGuard:
         ).fetchone()
         needed = max(threshold, math.ceil(window_sends * settings.hard_storm_factor * max(rate, RATE_FLOOR)))
         return self._count(domain, kind, since, at, needed) >= needed
+
+    def _going_on(self, domain: str, kind: str, since: str, at: str) -> bool:
+        """A hard or dns storm goes on while half its threshold still comes within a window: when the
+        domain is back to its usual few, their bounces count again."""
+        if kind == "policy":
+            return True
+        half = max(min(self.settings.hard_storm_threshold, self.settings.hard_storm_new_domain_threshold) // 2, 1)
+        (count,) = self.store.conn.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM events WHERE domain = ? AND report_at >= ? AND report_at <= ?"
+            f" AND {PREDICATE[kind]} LIMIT ?)", (domain, since, at, half)).fetchone()
+        return bool(count >= half)
 
     def _count(self, domain: str, kind: str, since: str, at: str, limit: int) -> int:
         fresh = f" AND {_FRESH}" if kind != "policy" else ""

@@ -236,3 +236,23 @@ def test_reprocessing_the_reports_of_a_storm_counts_them_once(store, settings):
     reprocess(settings, "all")
     assert store.query("SELECT id, kind, first_at, last_at, count, reasons FROM storms") == before
     assert set(states(store, users).values()) == {"held"}
+
+
+def test_a_storm_ends_when_the_domain_is_back_to_its_usual_few(store, settings):
+    stream = Stream(store, settings)
+    users = [f"u{i:03d}@bigmail.example" for i in range(400)]
+    stream.campaign(users, DAY0, 240)
+    dead = {u for i, u in enumerate(users) if i >= 150 and i % 40 == 0}  # died since; bounce after the outage
+
+    def answer(i, rcpt):
+        if i < 120 and i % 5 < 2 or rcpt in dead:  # the first 72 minutes: 40 % unknown user
+            return ("5.1.1", UNKNOWN)
+        return None
+
+    stream.campaign(users, DAY0 + timedelta(days=3), 240, answer)
+    # the dead reported within a window of the outage's last bounces are held with it; the later ones are not
+    early, late = sorted(u for u in dead if int(u[1:4]) < 240), sorted(u for u in dead if int(u[1:4]) >= 240)
+    assert early == ["u160@bigmail.example", "u200@bigmail.example"] and len(late) == 4
+    (storm,) = store.query("SELECT count, last_at FROM storms")
+    assert storm["count"] == 48 + len(early)
+    assert states(store, early + late) == {**dict.fromkeys(early, "held"), **dict.fromkeys(late, "suppressed")}
