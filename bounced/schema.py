@@ -189,8 +189,10 @@ def m007_times(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_addresses_lapse ON addresses (lapses_at) WHERE state = 'suppressed'")
     db.create_view(
         "suppressed",
+        # a lapse that no one has recorded yet is a lapse already
         "SELECT address, suppressed_at, rule, why, last_reason, tier, suppressed_sent_id, lapses_at FROM addresses"
-        " WHERE state = 'suppressed' ORDER BY suppressed_at",
+        " WHERE state = 'suppressed' AND (lapses_at IS NULL OR lapses_at > strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'))"
+        " ORDER BY suppressed_at",
         replace=True,
     )
     db.create_view(

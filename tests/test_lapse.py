@@ -173,3 +173,13 @@ def test_decide(history, now, expected):
         assert decision.why == "held: hard bounce during storm 7 (userunknown at 2026-01-01T10:00:00+00:00)" and decision.storm == 7
     if expected[1] == "hard":
         assert decision.sent_id == 2 and decision.suppressed_at == "2026-01-04T10:00:00+00:00"
+
+
+def test_the_suppressed_view_leaves_out_a_lapse_not_yet_recorded(store, settings):
+    m = Mailer(store, settings)
+    for day in (0, 1, 2):
+        m.send("full@example.org", day, FULL)
+    m.send("gone@example.org", 3, UNKNOWN)
+    assert m.state("full@example.org") == ("suppressed", "soft")  # the clock of the mailer: day 3
+    view = store.query("SELECT address, tier FROM suppressed")
+    assert view == [{"address": "gone@example.org", "tier": "hard"}]  # 60 days after day 2 is long past today
