@@ -88,3 +88,6 @@ register_commands(cli, settings_options)
 from bounced.opscli import register as register_ops  # noqa: E402  (check, metrics)
 
 register_ops(cli, settings_options)
+from bounced.policycli import register as register_policy  # noqa: E402  (suppress, storms)
+
+register_policy(cli, settings_options)

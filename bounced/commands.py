@@ -272,10 +272,22 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
 
     @cli.command()
     @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+    @click.option("--since", help="ISO date or time: the changes recorded since then (added, lapsed, lifted, held, released)")
     @settings_options
-    def suppressed(settings: Settings, fmt: str) -> None:
-        """Suppressed addresses, with the rule and why."""
-        _emit(existing_store(settings).query("SELECT * FROM suppressed"), fmt)
+    def suppressed(settings: Settings, fmt: str, since: str | None) -> None:
+        """Suppressed addresses, with the tier, the rule and why; with --since, the changes since then."""
+        store = existing_store(settings)
+        Pipeline(store, settings).lapse_due(limit=-1)  # suppressions whose time is up are shown lapsed
+        if since is None:
+            _emit(store.query("SELECT * FROM suppressed"), fmt)
+            return
+        from bounced.changes import changes_since
+
+        try:
+            rows = changes_since(store, since)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--since") from exc
+        _emit(rows, fmt)
 
     @cli.command()
     @click.option("--campaign")
@@ -375,9 +387,15 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
     @click.option("--orphans", "which", flag_value="orphans", help="messages whose bounces matched no send")
     @click.option("--dry-run", is_flag=True, help="show what would change; write nothing")
     @click.option("--progress/--no-progress", default=None, help="a progress bar (default: when stderr is a terminal)")
+    @click.option("--policy-only", is_flag=True, help="no parsing: derive storms and states again from the recorded events")
     @settings_options
-    def reprocess_cmd(settings: Settings, which: str, dry_run: bool, progress: bool | None) -> None:
+    def reprocess_cmd(settings: Settings, which: str, dry_run: bool, progress: bool | None, policy_only: bool) -> None:
         """Re-parse stored raw messages (after an upgrade or a rule change) and re-derive events and states."""
+        if policy_only:
+            from bounced.policycli import replay_policy
+
+            replay_policy(existing_store(settings), settings, dry_run)
+            return
         existing_store(settings)
         try:
             from bounced import progress as bars
@@ -390,3 +408,4 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
                    f"{'would change' if dry_run else 'changed'}")
         for address, before, after in result.changed:
             click.echo(f"  {address}: {before} -> {after}")
+

@@ -48,6 +48,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("correlate_window_days", 14, "how far back a bounce without a Message-ID may match a recipient's latest send", v.between(1, 3650)),
     Setting("storm_threshold", 20, "policy/reputation rejections from one recipient domain that make a storm", v.between(2, 1_000_000)),
     Setting("storm_window_minutes", 60, "the window in which storm_threshold rejections make a storm", v.between(1, 10080)),
+    Setting("hard_storm_threshold", 20, "hard bounces (or host-unknown ones) from one recipient domain within storm_window_minutes that may make a storm; they are held, not suppressed", v.between(2, 1_000_000)),
+    Setting("hard_storm_factor", 10, "a hard-bounce storm needs this many times the domain's trailing hard-bounce rate per send (taken as at least 0.5 percent)", v.between(1, 10_000)),
+    Setting("hard_storm_new_domain_threshold", 50, "hard_storm_threshold for a domain with fewer than 200 registered sends before the window", v.between(2, 1_000_000)),
+    Setting("soft_suppression_days", 60, "days after which a suppression made from soft bounces lapses to probation; 0 keeps them", v.between(0, 36500)),
     Setting("suppress_complaints", True, "suppress addresses whose owners complained (ARF feedback)"),
     Setting("listen", "127.0.0.1:2525", "SMTP listener host:port", v.host_port),
     Setting("lmtp", "", "LMTP listener: host:port or the absolute path of a unix socket; empty for none", v.lmtp_address),
@@ -198,6 +202,10 @@ class Settings:
     correlate_window_days: int = 14
     storm_threshold: int = 20
     storm_window_minutes: int = 60
+    hard_storm_threshold: int = 20
+    hard_storm_factor: int = 10
+    hard_storm_new_domain_threshold: int = 50
+    soft_suppression_days: int = 60
     suppress_complaints: bool = True
     count_orphans: bool = False
     listen: str = "127.0.0.1:2525"

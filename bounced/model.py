@@ -174,6 +174,8 @@ class Event:
     status: str | None = None
     rule: str | None = None
     correlation: str | None = None
+    report_at: str | None = None  # the report's own time (never before the send); event_at if None
+    held: int | None = None  # a hard bounce held during this storm (storms.id): it decides nothing alone
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,12 @@ class Decision:
     suppressed: bool
     rule: str
     why: str
-    suppressed_at: str | None = None
+    suppressed_at: str | None = None  # the report time of the event that decided
+    state: str = ""  # suppressed, active, held, probation ("" : suppressed or active, from ``suppressed``)
+    tier: str | None = None  # hard, soft, complaint, manual (a suppression's kind)
+    sent_id: int | None = None  # the send whose report decided
+    lapses_at: str | None = None  # a soft suppression turns to probation then
+    storm: int | None = None  # held: the storm holding its hard bounce
 
 
 @dataclass(frozen=True)

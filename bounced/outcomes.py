@@ -24,6 +24,8 @@ _QUERY = """
 
 def decision(row: dict[str, Any]) -> str:
     """Suppressed or not, and why, for one event row joined with its address's state."""
+    if row["storm"] and row["state"] == "held" and row["bounce_type"] == "hard":  # a hard or dns storm
+        return f"not suppressed: {row['why']}"
     if row["storm"]:
         return f"not counted: a storm of policy rejections from {row['domain']}"
     if not row["counts"]:

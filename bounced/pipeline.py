@@ -6,12 +6,13 @@ it stored with state ``failed`` and its traceback, for ``bounced reprocess --fai
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from bounced import policy
@@ -21,8 +22,9 @@ from bounced.errors import StoreError
 from bounced.model import Bounce, Kind
 from bounced.outcomes import log_outcomes
 from bounced.parse import parse_message
-from bounced.schema import POLICY_REASONS
 from bounced.store import Store, now
+from bounced.storms import StormGuard
+from bounced.times import report_time
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +42,17 @@ class Outcome:
 
 
 class Pipeline:
-    def __init__(self, store: Store, settings: Settings) -> None:
+    def __init__(self, store: Store, settings: Settings, clock: Callable[[], str] = now) -> None:
+        """``clock``: the time lapses are judged at (a simulation passes its own)."""
         self.store = store
         self.settings = settings
-        self.secret = settings.verp_secret()
+        self.clock = clock
+        self.guard = StormGuard(store, settings)
+
+    @functools.cached_property
+    def secret(self) -> bytes | None:
+        """Read (or made) when the first message is parsed: policy alone needs none."""
+        return self.settings.verp_secret()
 
     def ingest(self, data: bytes, source: str, mail_from: str | None = None, rcpt_to: str | None = None) -> Outcome:
         """Store durably (StoreError propagates: the caller must not acknowledge), then process."""
@@ -80,8 +89,10 @@ class Pipeline:
             decode_verp=lambda address: decode_verp(address, self.settings, self.secret),
         )
         report_key = _report_key(row["raw"], bounce.message_id)
+        reported_at, reported_from = report_time(row["raw"], row["source"], row["received_at"], bounce.arrival_date)
         with self.store.transaction():  # what one message changes, it changes at once
-            outcome = self._record(bounce, raw_id, report_key, row["received_at"])
+            self.store.mark_raw(raw_id, reported_at=reported_at, reported_from=reported_from)
+            outcome = self._record(bounce, raw_id, report_key, row["received_at"], reported_at)
         if outcome is not None:
             return outcome
         events = self.store.query("SELECT id FROM events WHERE raw_id = ?", [raw_id])
@@ -90,7 +101,7 @@ class Pipeline:
         log.info("raw %s %s: %s, %d event(s)", raw_id, row["source"], bounce.kind.value, len(events))
         return Outcome(raw_id, state, bounce.kind.value, len(events), bounce.error)
 
-    def _record(self, bounce: Bounce, raw_id: int, report_key: str, received_at: str) -> Outcome | None:
+    def _record(self, bounce: Bounce, raw_id: int, report_key: str, received_at: str, reported_at: str) -> Outcome | None:
         """Events, storm guard, policy and the raw row's state; an Outcome only for a duplicate report."""
         earlier = self.store.query(
             "SELECT id FROM raw_messages WHERE report_key = ? AND id < ? ORDER BY id LIMIT 1", [report_key, raw_id]
@@ -99,10 +110,11 @@ class Pipeline:
             self.store.mark_raw(raw_id, state="duplicate", report_key=report_key, duplicate_of=earlier[0]["id"],
                                 kind=bounce.kind.value, parsed_at=now())
             return Outcome(raw_id, "duplicate", bounce.kind.value, duplicate=True)
-        events = self._events(bounce, raw_id, report_key, received_at)
+        events = self._events(bounce, raw_id, report_key, received_at, reported_at)
         changed = self.store.replace_events(raw_id, report_key, events)
-        changed += self._storm_guard(events)
+        changed += self.guard.check(events)
         self.apply_policy([a for a in dict.fromkeys(changed) if a])  # "": a complaint that names no one
+        self.lapse_due()
         state = "unknown" if bounce.kind is Kind.UNKNOWN else "parsed"
         self.store.mark_raw(raw_id, state=state, kind=bounce.kind.value, detector=bounce.detector,
                             error=bounce.error, report_key=report_key, parsed_at=now())
@@ -118,15 +130,16 @@ class Pipeline:
                 return rcpt
         return rcpts[0] if rcpts else None
 
-    def _events(self, bounce: Bounce, raw_id: int, report_key: str, received_at: str) -> list[dict[str, Any]]:
+    def _events(self, bounce: Bounce, raw_id: int, report_key: str, received_at: str, reported_at: str) -> list[dict[str, Any]]:
         rows = []
-        matches = correlate_all(bounce, self.store, self.settings, received_at)
+        matches = correlate_all(bounce, self.store, self.settings, reported_at)
         for recipient, match in zip(bounce.recipients, matches):
             sent = match.sent
             # A bound send says whom the message went to: a redacted complaint, a forward or an alias
             # is recorded against that registered recipient, with the address the report named beside it.
             address = owner(match, recipient)
-            event_at = sent.sent_at if sent else (_utc(bounce.arrival_date) or received_at)
+            event_at = sent.sent_at if sent else (_utc(bounce.arrival_date) or reported_at)
+            report_at = max(reported_at, _utc(sent.sent_at) or reported_at) if sent else reported_at  # never before its send
             rows.append({
                 "raw_id": raw_id, "report_key": report_key, "address": address,
                 "domain": address.rpartition("@")[2], "kind": bounce.kind.value,
@@ -138,68 +151,42 @@ class Pipeline:
                 "correlation": match.method, "verp": match.verp, "storm": 0,
                 "counts": int(counts(match, address, self.settings)),
                 "event_at": event_at, "received_at": received_at, "feedback_type": recipient.feedback_type,
-                "reported": recipient.address,
+                "reported": recipient.address, "report_at": report_at, "storm_id": None,
             })
         return rows
 
-    def _storm_guard(self, events: list[dict[str, Any]]) -> list[str]:
-        """Many policy/reputation rejections from one domain: the sender's problem; they count for no one.
-
-        Returns the addresses whose events were newly marked (their states must be derived again).
-        The cost per message is bounded: an ongoing storm only marks the new events, and the count
-        that starts one stops at the threshold."""
-        domains = {e["domain"] for e in events if e["reason"] in POLICY_REASONS}
-        touched: list[str] = []
-        marks = ", ".join("?" for _ in POLICY_REASONS)
-        since = (datetime.now(UTC) - timedelta(minutes=self.settings.storm_window_minutes)).isoformat(timespec="seconds")
-        conn = self.store.conn
-        for domain in domains:
-            mine = [e for e in events if e["domain"] == domain and e["reason"] in POLICY_REASONS]
-            ongoing = conn.execute(
-                "SELECT first_at FROM storms WHERE domain = ? AND last_at >= ? ORDER BY first_at DESC LIMIT 1",
-                (domain, since),
-            ).fetchone()
-            with self.store.transaction():
-                if ongoing:
-                    marked = conn.execute(
-                        f"UPDATE events SET storm = 1 WHERE raw_id = ? AND domain = ? AND reason IN ({marks}) RETURNING address",
-                        (mine[0]["raw_id"], domain, *POLICY_REASONS),
-                    ).fetchall()
-                    conn.execute("UPDATE storms SET last_at = ?, count = count + ? WHERE domain = ? AND first_at = ?",
-                                 (mine[0]["received_at"], len(marked), domain, ongoing[0]))
-                else:
-                    (count,) = conn.execute(
-                        f"SELECT count(*) FROM (SELECT 1 FROM events WHERE domain = ? AND reason IN ({marks})"
-                        " AND received_at >= ? LIMIT ?)",
-                        (domain, *POLICY_REASONS, since, self.settings.storm_threshold),
-                    ).fetchone()
-                    if count < self.settings.storm_threshold:
-                        continue
-                    marked = conn.execute(
-                        f"UPDATE events SET storm = 1 WHERE domain = ? AND reason IN ({marks}) AND received_at >= ?"
-                        " AND storm = 0 RETURNING address",
-                        (domain, *POLICY_REASONS, since),
-                    ).fetchall()
-                    conn.execute("INSERT INTO storms (domain, first_at, last_at, count) VALUES (?, ?, ?, ?)",
-                                 (domain, since, mine[0]["received_at"], len(marked)))
-                    log.warning("storm guard: %d policy rejections from %s within %d minutes; they count against no one",
-                                len(marked), domain, self.settings.storm_window_minutes)
-            touched += [row[0] for row in marked if row[0] is not None]
-        return touched
-
     def apply_policy(self, addresses: list[str]) -> None:
+        """Derive each address's state again from its recorded history; a change is audited."""
+        at = self.clock()
         for address in addresses:
             since = self.store.last_unsuppress(address)
-            decision = policy.decide(self.store.history(address, counted_only=True, since=since), self.settings, since)
-            before = self.store.address_state(address)
-            state = "suppressed" if decision.suppressed else "active"
-            audit = None
-            if (before or {}).get("state", "active") != state:
-                audit = ("suppress" if decision.suppressed else "reactivate", decision.why)
+            decision = policy.decide(self.store.history(address, counted_only=True, since=since), self.settings, since,
+                                     now=at, manual=self.store.last_manual(address, since))
+            before = (self.store.address_state(address) or {}).get("state", "active")
+            state = decision.state or ("suppressed" if decision.suppressed else "active")
+            action = _transition(before, state)
             self.store.save_state(address, {
                 "state": state, **self.store.summary(address), "suppressed_at": decision.suppressed_at,
-                "rule": decision.rule, "why": decision.why,
-            }, audit)
+                "rule": decision.rule, "why": decision.why, "tier": decision.tier, "lapses_at": decision.lapses_at,
+                "suppressed_sent_id": decision.sent_id if decision.suppressed else None, "held_storm": decision.storm,
+            }, (action, decision.why) if action else None)
+
+    def lapse_due(self, limit: int = 100) -> int:
+        """Soft suppressions whose time is up turn to probation (an indexed look, cheap when none is due)."""
+        due = self.store.lapse_due(self.clock(), limit)
+        self.apply_policy(due)
+        return len(due)
+
+
+def _transition(before: str, after: str) -> str | None:
+    """The audit action of a change of state."""
+    if before == after:
+        return None
+    if after in ("suppressed", "held"):
+        return "suppress" if after == "suppressed" else "hold"
+    if before == "suppressed":
+        return "lapse" if after == "probation" else "reactivate"
+    return "release"
 
 
 def _report_key(raw: bytes, message_id: str | None) -> str:

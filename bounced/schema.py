@@ -153,6 +153,61 @@ def _views(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m007_times(db: Database) -> None:
+    """Report times, storms of every kind, and suppression tiers.
+
+    raw_messages.reported_at / reported_from: the report's own time and where it was read
+    (bounced/times.py).  events.report_at: that time, never before the send; the storm guard, the
+    soft window's lapse, the per-day view and ``suppressed_at`` use it.  events.storm_id: the storm
+    the event fell in (storms.id).  storms gets an id, a kind (policy, hard, dns) and a state (open,
+    confirmed).  addresses.tier (hard, soft, complaint, manual), lapses_at (when a soft suppression
+    turns to probation), suppressed_sent_id (the send whose bounce made the decision), held_storm
+    (the storm holding a hard bounce).  Rows recorded before get the time they were stored."""
+    for name in ("reported_at", "reported_from"):
+        if name not in db["raw_messages"].columns_dict:
+            db["raw_messages"].add_column(name, str)
+    db.execute("UPDATE raw_messages SET reported_at = received_at, reported_from = 'stored' WHERE reported_at IS NULL")
+    for name, kind in (("report_at", str), ("storm_id", int)):
+        if name not in db["events"].columns_dict:
+            db["events"].add_column(name, kind)
+    db.execute("UPDATE events SET report_at = max(received_at, event_at) WHERE report_at IS NULL")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_events_domain_report ON events (domain, report_at, bounce_type, reason)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_events_storm ON events (storm_id) WHERE storm_id IS NOT NULL")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_events_address_storm ON events (address, storm_id, report_at)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_sent_domain ON sent (substr(recipient, instr(recipient, '@') + 1), sent_at)")
+    if "id" not in db["storms"].columns_dict:
+        db.execute(
+            "CREATE TABLE storms_new (id INTEGER PRIMARY KEY, domain TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'policy',"
+            " first_at TEXT, last_at TEXT, count INTEGER, reasons TEXT, state TEXT NOT NULL DEFAULT 'open',"
+            " confirmed_at TEXT, confirmed_by TEXT)"
+        )
+        db.execute("INSERT INTO storms_new (domain, first_at, last_at, count, reasons)"
+                   " SELECT domain, first_at, last_at, count, reasons FROM storms ORDER BY first_at")
+        db.execute("DROP TABLE storms")
+        db.execute("ALTER TABLE storms_new RENAME TO storms")
+        db.execute("CREATE INDEX idx_storms_domain ON storms (domain, kind, last_at)")
+    for name, kind in (("tier", str), ("lapses_at", str), ("suppressed_sent_id", int), ("held_storm", int)):
+        if name not in db["addresses"].columns_dict:
+            db["addresses"].add_column(name, kind)
+    db.execute("UPDATE addresses SET tier = CASE rule WHEN 'hard' THEN 'hard' WHEN 'complaint' THEN 'complaint'"
+               " ELSE 'soft' END WHERE state = 'suppressed' AND tier IS NULL")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_addresses_lapse ON addresses (lapses_at) WHERE state = 'suppressed'")
+    db.create_view(
+        "suppressed",
+        # a lapse that no one has recorded yet is a lapse already
+        "SELECT address, suppressed_at, rule, why, last_reason, tier, suppressed_sent_id, lapses_at FROM addresses"
+        " WHERE state = 'suppressed' AND (lapses_at IS NULL OR lapses_at > strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'))"
+        " ORDER BY suppressed_at",
+        replace=True,
+    )
+    db.create_view(
+        "bounces_per_day",
+        "SELECT substr(report_at, 1, 10) AS day, kind, bounce_type, COUNT(*) AS events FROM events GROUP BY day, kind, bounce_type",
+        replace=True,
+    )
+
+
 _PER_SEND = """
     COUNT(*) AS sent,
     SUM(EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.bounce_type = 'hard' AND e.storm = 0)) AS hard,
@@ -170,7 +225,7 @@ SUPPRESSION_TIER = """CASE WHEN (SELECT actor FROM audit u WHERE u.address = a.a
 VIEWS = {
     # Everything recorded about an address, events and audit interleaved: filter on address, sort by at.
     "address_history": """
-        SELECT e.address, e.received_at AS at, 'event' AS source, e.kind AS what, e.reason, e.bounce_type, e.status,
+        SELECT e.address, e.report_at AS at, 'event' AS source, e.kind AS what, e.reason, e.bounce_type, e.status,
                e.correlation, e.counts, e.storm, e.campaign, s.sent_at, e.diagnostic AS detail, NULL AS actor,
                e.id AS event_id, e.raw_id
         FROM events e LEFT JOIN sent s ON s.id = e.sent_id
@@ -184,12 +239,13 @@ VIEWS = {
                    {_PER_SEND}
             FROM sent s GROUP BY day, domain)""",
     "suppressions_current": f"""
-        SELECT a.address, a.suppressed_at, {SUPPRESSION_TIER} AS tier, a.rule, a.why, a.last_reason,
-               a.hard, a.soft, a.complaints, a.updated_at
-        FROM addresses a WHERE a.state = 'suppressed'""",
+        SELECT a.address, a.suppressed_at, coalesce(a.tier, {SUPPRESSION_TIER}) AS tier, a.rule, a.why, a.last_reason,
+               a.hard, a.soft, a.complaints, a.updated_at, a.lapses_at, a.suppressed_sent_id
+        FROM addresses a
+        WHERE a.state = 'suppressed' AND (a.lapses_at IS NULL OR a.lapses_at > strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'))""",
     # 'ongoing' while rejections came within the last 60 minutes, the default storm_window_minutes.
     "storms_state": """
-        SELECT domain, first_at, last_at, count, reasons,
+        SELECT id, domain, kind, first_at, last_at, count, reasons, state AS decision, confirmed_at, confirmed_by,
                CASE WHEN last_at >= strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now', '-60 minutes') THEN 'ongoing' ELSE 'over' END
                    AS state,
                CAST(round((julianday(last_at) - julianday(first_at)) * 1440) AS INTEGER) AS minutes

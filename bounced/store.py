@@ -334,23 +334,40 @@ class Store:
         return list(dict.fromkeys(old + [r["address"] for r in rows]))
 
     def history(self, address: str, counted_only: bool = False, since: str | None = None) -> list[Event]:
-        """An address's events in time order; ``counted_only``: those that may count, after ``since``."""
+        """An address's events in time order; ``counted_only``: those that may count, and hard bounces
+        held by a hard or dns storm (Event.held), after ``since``."""
         where = "address = ?"
         params: list[Any] = [address]
         if counted_only:
-            where += " AND counts = 1 AND storm = 0"
+            where += " AND counts = 1 AND (storm = 0 OR storm_id IN (SELECT id FROM storms WHERE kind != 'policy'))"
         if since:
             where += " AND event_at > ?"
             params.append(since)
         rows = self.conn.execute(
             "SELECT kind, action, reason, bounce_type, event_at, counts AND NOT storm, report_key, sent_id, status,"
-            f" rule, correlation FROM events WHERE {where} ORDER BY event_at, id",
+            " rule, correlation, report_at, CASE WHEN storm = 1 AND counts = 1 AND bounce_type = 'hard' AND"
+            " (SELECT kind FROM storms WHERE id = storm_id) != 'policy' THEN storm_id END"
+            f" FROM events WHERE {where} ORDER BY event_at, id",
             params,
         ).fetchall()
         return [
-            Event(address, kind, action, reason, bounce_type, event_at, bool(counts), report_key, sent_id, status, rule, corr)
-            for kind, action, reason, bounce_type, event_at, counts, report_key, sent_id, status, rule, corr in rows
+            Event(address, kind, action, reason, bounce_type, event_at, bool(counts), report_key, sent_id, status, rule, corr,
+                  report_at, held)
+            for kind, action, reason, bounce_type, event_at, counts, report_key, sent_id, status, rule, corr, report_at, held
+            in rows
         ]
+
+    def last_manual(self, address: str, since: str | None = None) -> str | None:
+        """When the address was last suppressed by hand (after ``since``, its last unsuppress)."""
+        row = self.conn.execute("SELECT max(at) FROM audit WHERE address = ? AND action = 'manual_suppress' AND at > ?",
+                                (address, since or "")).fetchone()
+        return row[0] if row else None
+
+    def lapse_due(self, at: str, limit: int = 100) -> list[str]:
+        """Suppressed addresses whose suppression lapses at or before ``at`` (index idx_addresses_lapse)."""
+        rows = self.conn.execute("SELECT address FROM addresses WHERE state = 'suppressed' AND lapses_at <= ? LIMIT ?",
+                                 (at, limit)).fetchall()
+        return [r[0] for r in rows]
 
     def summary(self, address: str) -> dict[str, Any]:
         """Counts over all of an address's events, and its latest one: facts for people, not for policy."""

@@ -16,7 +16,7 @@ from typing import Any
 from bounced.store import Store
 
 # -- the schema the report reads -------------------------------------------------------------
-EVENT_TIME = "received_at"  # when the bounce reached us: a day's traffic, not a send's day
+EVENT_TIME = "report_at"  # the report's own time (bounced/times.py): a day's traffic, not a send's day
 SENT_TIME = "sent_at"
 # One class per event; storm-marked rejections are their own class, never soft.
 EVENT_CLASS = ("CASE WHEN kind = 'feedback' THEN 'complaint' WHEN storm = 1 THEN 'storm'"
@@ -24,13 +24,13 @@ EVENT_CLASS = ("CASE WHEN kind = 'feedback' THEN 'complaint' WHEN storm = 1 THEN
                " WHEN bounce_type = 'soft' THEN 'soft' ELSE 'other' END")
 TRAFFIC = "coalesce(correlation, '') != 'forged'"  # a forged token is an attack, shown under health
 CURRENT_SUPPRESSIONS = "suppressions_current"  # the view (schema.VIEWS) that derives a suppression's tier
-# Suppression tier of an audit row.  Tiers are not recorded yet: derived from the actor (a person
-# is manual) and the policy's own wording of its decision (policy.decide); 'lapse' is the action a
-# suppression that expires will record.
-AUDIT_TIER = ("CASE WHEN action = 'lapse' THEN 'lapsed' WHEN actor != 'bounced' THEN 'manual'"
+# Suppression tier of an audit row: 'lapse' is what a soft suppression that expires records,
+# 'manual_suppress' what `bounced suppress` records; else the actor (a person is manual) and the
+# policy's own wording of its decision (policy.decide).
+AUDIT_TIER = ("CASE WHEN action = 'lapse' THEN 'lapsed' WHEN action = 'manual_suppress' OR actor != 'bounced' THEN 'manual'"
               " WHEN why LIKE 'hard bounce%' THEN 'hard' WHEN why LIKE 'complaint%' THEN 'complaint'"
               " ELSE 'soft' END")
-SUPPRESSION_ACTIONS = ("suppress", "lapse")
+SUPPRESSION_ACTIONS = ("suppress", "manual_suppress", "lapse")
 # ---------------------------------------------------------------------------------------------
 
 SERIES = ("hard", "soft", "delay", "complaint", "storm")
