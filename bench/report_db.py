@@ -70,9 +70,9 @@ class Simulation:
         raw = f"simulated report {self.n} {address} {received_at} {reason}".encode()
         self.n += 1
         raw_id = self.store.conn.execute(
-            "INSERT INTO raw_messages (sha256, raw, size, source, received_at, state, kind, detector, parsed_at)"
-            " VALUES (?, ?, ?, 'smtp', ?, 'parsed', ?, 'rfc3464', ?) RETURNING id",
-            (hashlib.sha256(raw).hexdigest(), raw, len(raw), received_at, kind, received_at)).fetchone()[0]
+            "INSERT INTO raw_messages (sha256, raw, size, source, received_at, reported_at, reported_from, state, kind, detector, parsed_at)"
+            " VALUES (?, ?, ?, 'smtp', ?, ?, 'live', 'parsed', ?, 'rfc3464', ?) RETURNING id",
+            (hashlib.sha256(raw).hexdigest(), raw, len(raw), received_at, received_at, kind, received_at)).fetchone()[0]
         self.store.replace_events(raw_id, f"k{raw_id}", [{
             "raw_id": raw_id, "report_key": f"k{raw_id}", "address": address, "domain": domain, "kind": kind,
             "action": "delayed" if kind == "delay" else "failed", "status": status, "reply_code": code, "reason": reason,
@@ -81,7 +81,7 @@ class Simulation:
             "message_id": send and send["message_id"], "correlation": correlation,
             "verp": "forged" if correlation == "forged" else "valid", "storm": storm,
             "counts": int(correlation != "forged" and not storm), "event_at": send["sent_at"] if send else received_at,
-            "received_at": received_at, "feedback_type": "abuse" if kind == "feedback" else None, "reported": address}])
+            "received_at": received_at, "report_at": received_at, "feedback_type": "abuse" if kind == "feedback" else None, "reported": address}])
         return address
 
     def outcomes(self, sends: list[dict], day: date, rates: dict[str, float], block: tuple[str, float] | None) -> list[str]:

@@ -132,9 +132,9 @@ def test_every_section_follows_days_and_campaign(ninety, tmp_path, args):
     sw = "AND s.campaign = ?" if campaign else ""
     # bounces per day: each day's bars are that day's events by class, storm rejections apart from soft
     expected = {(r["day"], r["cls"]): r["n"] for r in db.query(
-        "SELECT substr(received_at, 1, 10) AS day, CASE WHEN kind = 'feedback' THEN 'complaint' WHEN storm = 1 THEN 'storm'"
+        "SELECT substr(report_at, 1, 10) AS day, CASE WHEN kind = 'feedback' THEN 'complaint' WHEN storm = 1 THEN 'storm'"
         " WHEN kind = 'delay' THEN 'delay' ELSE bounce_type END AS cls, count(*) AS n FROM events"
-        f" WHERE received_at >= ? AND correlation != 'forged' {cw} GROUP BY day, cls"
+        f" WHERE report_at >= ? AND correlation != 'forged' {cw} GROUP BY day, cls"
         " HAVING cls IN ('hard', 'soft', 'delay', 'complaint', 'storm')", [since, *cp])}
     per_day = re.search(r'<svg id="per-day".*?</svg>', page, re.S).group(0)
     assert _counts(per_day) == expected and expected
