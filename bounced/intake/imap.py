@@ -67,7 +67,8 @@ class Poller:
         self.before_mark: Callable[[list[int]], None] | None = None  # a test's hook: a crash before the mark
         self.notify: Callable[[str], None] = lambda state: None
         self._processing: Store | None = None
-        self.tokens: TokenSource | None = None  # OAuth2: one for the poller's connections
+        # OAuth2: one token for the poller's connections (its own and the read-ahead's)
+        self.tokens = TokenSource(mailbox) if mailbox.auth != "password" else None
 
     # -- connection ---------------------------------------------------------------------------
 
@@ -103,8 +104,7 @@ class Poller:
         if box.auth == "password":
             client.login(box.user, box.password())
             return
-        if self.tokens is None:
-            self.tokens = TokenSource(box)
+        assert self.tokens is not None
         for attempt in (1, 2):
             token = self.tokens.token()
             try:
