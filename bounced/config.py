@@ -82,10 +82,23 @@ class Mailbox:
     port: int = 0  # 0: 993 for tls, 143 otherwise
     security: str = "tls"  # tls (IMAPS), starttls, or plain (only when asked for)
     ca_file: str = ""  # trust this CA (a self-signed server) instead of the system's
+    tls_server_name: str = ""  # the name sent in SNI and checked in the certificate; empty: host
     user: str = ""
+    auth: str = "password"  # password, or OAuth2: microsoft (client credentials), google (a refresh token)
     password_file: str = ""
     password_env: str = ""
     password_credential: str = ""  # a systemd credential name ($CREDENTIALS_DIRECTORY/NAME)
+    oauth_mechanism: str = "xoauth2"  # the SASL mechanism: xoauth2 or oauthbearer (RFC 7628)
+    oauth_tenant: str = ""  # microsoft: the directory (tenant) id of the app registration
+    oauth_client_id: str = ""
+    oauth_client_secret_file: str = ""
+    oauth_client_secret_credential: str = ""
+    oauth_client_secret_env: str = ""
+    oauth_refresh_token_file: str = ""  # google
+    oauth_refresh_token_credential: str = ""
+    oauth_refresh_token_env: str = ""
+    oauth_token_url: str = ""  # empty: the provider's token endpoint
+    oauth_scope: str = ""  # empty: the provider's (microsoft: https://outlook.office365.com/.default)
     folder: str = "INBOX"
     processed_folder: str = "bounced"
     nonbounce_folder: str = "bounced-not-bounces"
@@ -96,20 +109,31 @@ class Mailbox:
 
     def password(self) -> str:
         """The password from a file, a systemd credential or an environment variable; never the command line."""
-        key = f"mailbox.{self.name}"
-        if self.password_file:
-            return _read_text(Path(self.password_file), f"{key}.password_file")
-        if self.password_credential:
+        return self._secret("password", "password")
+
+    def oauth_client_secret(self) -> str:
+        return self._secret("oauth_client_secret", "client secret")
+
+    def oauth_refresh_token(self) -> str:
+        return self._secret("oauth_refresh_token", "refresh token")
+
+    def _secret(self, prefix: str, what: str) -> str:
+        """The secret of <prefix>_file, <prefix>_credential or <prefix>_env, the first that is set."""
+        key = f"mailbox.{self.name}.{prefix}"
+        path, credential, env = (getattr(self, f"{prefix}_{source}") for source in ("file", "credential", "env"))
+        if path:
+            return _read_text(Path(path), f"{key}_file")
+        if credential:
             creds = os.environ.get("CREDENTIALS_DIRECTORY")
             if not creds:
-                raise ConfigError(f"{key}.password_credential: no $CREDENTIALS_DIRECTORY (not started by systemd?)")
-            return _read_text(Path(creds) / self.password_credential, f"{key}.password_credential")
-        if self.password_env:
-            value = os.environ.get(self.password_env)
-            if value is None:
-                raise ConfigError(f"{key}.password_env: ${self.password_env} is not set")
+                raise ConfigError(f"{key}_credential: no $CREDENTIALS_DIRECTORY (not started by systemd?)")
+            return _read_text(Path(creds) / credential, f"{key}_credential")
+        if env:
+            value = os.environ.get(env)
+            if not value:
+                raise ConfigError(f"{key}_env: ${env} is {'empty' if value == '' else 'not set'}")
             return value
-        raise ConfigError(f"{key}.password_file: no password source (password_file, password_credential or password_env)")
+        raise ConfigError(f"{key}_file: no {what} source ({prefix}_file, {prefix}_credential or {prefix}_env)")
 
 
 MAILBOX_KEYS: dict[str, Any] = {f.name: f.default for f in dataclasses.fields(Mailbox) if f.name != "name"}
@@ -119,16 +143,21 @@ MAILBOX_CHECKS: dict[str, v.Check] = {
     "after": v.one_of("move", "seen"), "batch": v.between(1, 10_000),
     "idle_seconds": v.between(1, 1740),  # RFC 2177: servers may drop an IDLE after 30 minutes
     "poll_seconds": v.between(1, 86400),
+    "auth": v.one_of("password", "microsoft", "google"), "oauth_mechanism": v.one_of("xoauth2", "oauthbearer"),
+    "tls_server_name": v.server_name, "oauth_tenant": v.tenant, "oauth_token_url": v.token_url,
 }
 
 
 def _read_text(path: Path, key: str) -> str:
     try:
-        return path.read_text().strip()
+        value = path.read_text().strip()
     except OSError as exc:
         raise ConfigError(f"{key}: cannot read {path}: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{key}: {path} is not UTF-8 text") from exc
+    if not value:  # a unit's empty SetCredential= default, for a credential file that is not there
+        raise ConfigError(f"{key}: {path} is empty")
+    return value
 
 
 def _typed(key: str, default: Any, value: Any, check: v.Check | None) -> Any:

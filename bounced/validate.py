@@ -15,6 +15,7 @@ from collections.abc import Callable
 from ipaddress import ip_address
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from bounced.errors import ConfigError
 
@@ -76,6 +77,44 @@ def host_port(value: str) -> str | None:
     if not port.isdigit() or not 1 <= int(port) <= 65535:
         return f"the port must be from 1 to 65535, got {show(port)}"
     return None
+
+
+def server_name(value: str) -> str | None:
+    """A TLS server name (SNI, RFC 6066 §3): a host name, never an address; empty for the host's."""
+    if not value or (_hostname(value) and not _is_address(value)):
+        return None
+    return f"expected the host name the certificate is for (e.g. imap.example.com), got {show(value)}"
+
+
+def _is_address(value: str) -> bool:
+    try:
+        ip_address(value)
+        return True
+    except ValueError:
+        return False
+
+
+def tenant(value: str) -> str | None:
+    """A Microsoft Entra tenant: its id (a GUID) or a domain; the multi-tenant aliases issue no app-only token."""
+    if not value:
+        return None
+    if value.lower() in ("common", "organizations", "consumers"):
+        return f"the client credentials grant needs the tenant's own id or domain, not {show(value)}"
+    return None if _hostname(value) else f"expected a tenant id (a GUID) or domain, got {show(value)}"
+
+
+def token_url(value: str) -> str | None:
+    """An OAuth2 token endpoint: https (RFC 6749 §3.2), or http on loopback (a test's server)."""
+    if not value:
+        return None
+    parts = urlsplit(value)
+    try:
+        loopback = parts.hostname is not None and (parts.hostname == "localhost" or ip_address(parts.hostname).is_loopback)
+    except ValueError:
+        loopback = False
+    if (parts.scheme == "https" and parts.hostname) or (parts.scheme == "http" and loopback):
+        return None
+    return f"expected an https:// URL (http:// only on loopback), got {show(value)}"
 
 
 def lmtp_address(value: str) -> str | None:
@@ -168,13 +207,7 @@ def _tls(settings: Settings) -> list[str]:
 
 def _mailbox(box: Mailbox) -> list[str]:
     key = f"mailbox.{box.name}"
-    errors = []
-    try:
-        box.password()
-    except ConfigError as exc:
-        errors.append(str(exc))
-    if box.password_file:
-        errors.append(private_file(box.password_file, f"{key}.password_file") or "")
+    errors = _credentials(box)
     if not box.user:
         errors.append(f"{key}.user: not set")
     if box.ca_file:
@@ -182,11 +215,33 @@ def _mailbox(box: Mailbox) -> list[str]:
             ssl.create_default_context(cafile=box.ca_file)
         except (OSError, ssl.SSLError) as exc:
             errors.append(f"{key}.ca_file: cannot load {box.ca_file} as PEM certificates: {exc}")
+    if box.tls_server_name and box.security == "plain":
+        errors.append(f"{key}.tls_server_name: set, but security is plain (no TLS)")
     if box.after == "move" and box.processed_folder == box.folder:
         errors.append(f"{key}.processed_folder: the same folder as folder ({box.folder}); nothing would leave it")
     if box.nonbounce_folder == box.folder:
         errors.append(f"{key}.nonbounce_folder: the same folder as folder ({box.folder})")
     return [e for e in errors if e]
+
+
+def _credentials(box: Mailbox) -> list[str]:
+    """The password, or the OAuth2 client's settings and secrets, that the mailbox's auth needs."""
+    key = f"mailbox.{box.name}"
+    secrets = {"password": ["password"], "microsoft": ["oauth_client_secret"],
+               "google": ["oauth_client_secret", "oauth_refresh_token"]}.get(box.auth, [])
+    errors = []
+    for prefix in secrets:
+        try:
+            getattr(box, prefix)()
+        except ConfigError as exc:
+            errors.append(str(exc))
+        if getattr(box, f"{prefix}_file"):
+            errors.append(private_file(getattr(box, f"{prefix}_file"), f"{key}.{prefix}_file") or "")
+    if box.auth != "password" and not box.oauth_client_id:
+        errors.append(f"{key}.oauth_client_id: not set (auth = {box.auth})")
+    if box.auth == "microsoft" and not (box.oauth_tenant or box.oauth_token_url):
+        errors.append(f"{key}.oauth_tenant: not set (auth = microsoft): the directory (tenant) id of the app registration")
+    return errors
 
 
 def _listener(settings: Settings) -> list[str]:

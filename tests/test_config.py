@@ -98,6 +98,16 @@ BAD_VALUES = [
     ("mailbox.host", '[mailbox.m]\nhost = " "', "mailbox.m.host: must not be empty"),
     ("mailbox.security", '[mailbox.m]\nsecurity = "ssl"', "mailbox.m.security: expected one of tls, starttls, plain, got 'ssl'"),
     ("mailbox.after", '[mailbox.m]\nafter = "delete"', "mailbox.m.after: expected one of move, seen, got 'delete'"),
+    ("mailbox.auth", '[mailbox.m]\nauth = "oauth"', "mailbox.m.auth: expected one of password, microsoft, google, got 'oauth'"),
+    ("mailbox.oauth_mechanism", '[mailbox.m]\noauth_mechanism = "plain"',
+     "mailbox.m.oauth_mechanism: expected one of xoauth2, oauthbearer, got 'plain'"),
+    ("mailbox.tls_server_name", '[mailbox.m]\ntls_server_name = "192.0.2.10"',
+     "mailbox.m.tls_server_name: expected the host name the certificate is for (e.g. imap.example.com), got '192.0.2.10'"),
+    ("mailbox.oauth_tenant", '[mailbox.m]\noauth_tenant = "common"',
+     "mailbox.m.oauth_tenant: the client credentials grant needs the tenant's own id or domain, not 'common'"),
+    ("mailbox.oauth_tenant", '[mailbox.m]\noauth_tenant = "a/b"', "mailbox.m.oauth_tenant: expected a tenant id (a GUID) or domain, got 'a/b'"),
+    ("mailbox.oauth_token_url", '[mailbox.m]\noauth_token_url = "http://login.example.com/token"',
+     "mailbox.m.oauth_token_url: expected an https:// URL (http:// only on loopback), got 'http://login.example.com/token'"),
 ]
 
 # Problems only the files, or the values together, show: `config check` and `serve` find them.

@@ -22,6 +22,7 @@ import ssl
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
@@ -29,6 +30,7 @@ from imapclient.exceptions import IMAPClientError, LoginError
 from bounced.config import Mailbox, Settings
 from bounced.errors import BouncedError
 from bounced.intake.fetch import ReadAhead, Record, Stored, batches, same_folder, store_batch
+from bounced.intake.oauth import TokenError, TokenSource
 from bounced.intake.refile import BOUNCE_KINDS, refile
 from bounced.intake.uidplus import transfer, uid_set
 from bounced.model import ImapCopy
@@ -65,27 +67,57 @@ class Poller:
         self.before_mark: Callable[[list[int]], None] | None = None  # a test's hook: a crash before the mark
         self.notify: Callable[[str], None] = lambda state: None
         self._processing: Store | None = None
+        # OAuth2: one token for the poller's connections (its own and the read-ahead's)
+        self.tokens = TokenSource(mailbox) if mailbox.auth != "password" else None
 
     # -- connection ---------------------------------------------------------------------------
 
     def login(self) -> IMAPClient:
         """A new connection, logged in (the poller's own, or the read-ahead's)."""
         box = self.mailbox
-        context = ssl.create_default_context(cafile=box.ca_file or None)
+        context = server_context(box.tls_server_name or box.host, box.ca_file)
         port = box.port or (993 if box.security == "tls" else 143)
         client = IMAPClient(box.host, port=port, ssl=box.security == "tls", ssl_context=context, timeout=60)
         if box.security == "starttls":
             client.starttls(context)
         try:
-            client.login(box.user, box.password())
+            self._authenticate(client)
         except LoginError as exc:
             client.shutdown()
             raise AuthError(f"mailbox.{box.name}: login as {box.user!r} refused by {box.host}: {exc}") from exc
+        except TokenError as exc:
+            client.shutdown()
+            raise AuthError(str(exc)) from exc
+        except BaseException:
+            client.shutdown()
+            raise
         if client.has_capability("QRESYNC"):
             # RFC 7162: what another session (or our MOVE) expunges comes as one VANISHED range
             # instead of an EXPUNGE line per message, each of which would be parsed.
             client.enable("QRESYNC")
         return client
+
+    def _authenticate(self, client: IMAPClient) -> None:
+        """LOGIN with the password, or AUTHENTICATE with an OAuth2 token: a refused token is replaced once
+        (revoked, or expired before its expires_in), a second refusal is final."""
+        box = self.mailbox
+        if box.auth == "password":
+            client.login(box.user, box.password())
+            return
+        assert self.tokens is not None
+        for attempt in (1, 2):
+            token = self.tokens.token()
+            try:
+                if box.oauth_mechanism == "oauthbearer":
+                    client.oauthbearer_login(box.user, token)
+                else:
+                    client.oauth2_login(box.user, token)
+                return
+            except LoginError:
+                self.tokens.refused(token)
+                if attempt == 2:
+                    raise
+                log.warning("mailbox %s: %s refused the access token; asking for a new one", box.name, box.host)
 
     def connect(self) -> IMAPClient:
         """The poller's connection, with the folders it moves to."""
@@ -254,6 +286,28 @@ class Poller:
                 notify("WATCHDOG=1")
         finally:
             client.idle_done()
+
+
+class _NamedContext(ssl.SSLContext):
+    """A client context that sends ``server_name`` in SNI and checks the certificate for it, whatever
+    host the socket was opened to: IMAPClient (TLS) and imaplib (STARTTLS) both wrap the socket with
+    the connection's host as server_hostname."""
+
+    server_name = ""
+
+    def wrap_socket(self, sock: socket.socket, *args: Any, server_hostname: str | None = None, **kwargs: Any) -> ssl.SSLSocket:
+        return super().wrap_socket(sock, *args, server_hostname=self.server_name, **kwargs)
+
+
+def server_context(server_name: str, ca_file: str = "") -> ssl.SSLContext:
+    """ssl.create_default_context()'s verification (the system's CAs, or ``ca_file``) for ``server_name``."""
+    context = _NamedContext(ssl.PROTOCOL_TLS_CLIENT)  # check_hostname and CERT_REQUIRED, as the default context
+    if ca_file:
+        context.load_verify_locations(cafile=ca_file)
+    else:
+        context.load_default_certs(ssl.Purpose.SERVER_AUTH)
+    context.server_name = server_name
+    return context
 
 
 def _sleep(seconds: float, stop: Callable[[], bool]) -> None:
