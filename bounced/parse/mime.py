@@ -21,7 +21,10 @@ _HEADER_PARSER = HeaderParser(policy=compat32)
 MAX_DEPTH = 8  # multipart / message nesting we look into; deeper parts are not report parts
 MAX_TEXT = 256 * 1024  # characters of notification text that detectors scan
 
-ADDRESS_RE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
+# The lookbehind starts a match only where a run of local-part characters starts: tried from
+# every character of a long run without an "@", the local part would rescan the run each time
+# (quadratic); from the run's start it reaches every end a later start could, so matches are the same.
+ADDRESS_RE = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
 _STATUS_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)")
 _REPLY_RE = re.compile(r"(?<![\d.#-])([245][0-5]\d)(?:[ -]|$)(?![\d.]*\.\d+\.\d+\.)")
 _NEWLINES = re.compile(rb"\r\n?")
@@ -383,6 +386,14 @@ def html_to_text(html: str) -> str:
     """Enough of an HTML body turned to text for the diagnostic scanners."""
     import html as htmllib
 
-    text = _TAG_RE.sub("\n", html)
-    text = _ANY_TAG_RE.sub("", text)
+    text = _sub_tags(_TAG_RE, "\n", html)
+    text = _sub_tags(_ANY_TAG_RE, "", text)
     return htmllib.unescape(text)
+
+
+def _sub_tags(tag_re: re.Pattern[str], repl: str, html: str) -> str:
+    """``tag_re.sub(repl, html)``, searched only up to the last ">": a tag's ``[^>]*`` run from a "<"
+    with no ">" after it would scan to the end of the text from every such "<" (quadratic), and no
+    tag can match there; before it, every run stops at the next ">"."""
+    end = html.rfind(">") + 1
+    return tag_re.sub(repl, html[:end]) + html[end:] if end else html
