@@ -20,6 +20,12 @@ _HEADER_PARSER = HeaderParser(policy=compat32)
 
 MAX_DEPTH = 8  # multipart / message nesting we look into; deeper parts are not report parts
 MAX_TEXT = 256 * 1024  # characters of notification text that detectors scan
+# Characters of a header field whose RFC 2047 words are decoded: email.header.decode_header joins
+# adjacent words by repeated concatenation (quadratic; 11 s for 1 MB). RFC 5322 lines stop at 998.
+MAX_ENCODED_HEADER = 16 * 1024
+# Characters of From and Subject that the detectors' sender patterns read (a score of patterns):
+# the words that name a report ("Mail delivery failed", "MAILER-DAEMON") open the field.
+SENDER_FIELD = 1000
 
 # The lookbehind starts a match only where a run of local-part characters starts: tried from
 # every character of a long run without an "@", the local part would rescan the run each time
@@ -65,6 +71,9 @@ def decode_header(value: object) -> str:
     text = str(value)
     if "=?" not in text:
         return " ".join(text.split())
+    if len(text) > MAX_ENCODED_HEADER:  # decoded up to a space near the limit, the rest kept as it came
+        cut = max(text.rfind(" ", 0, MAX_ENCODED_HEADER), 1)
+        return " ".join((decode_header(text[:cut]) + " " + text[cut:]).split())
     try:
         parts = email.header.decode_header(text)
     except (ValueError, LookupError, AssertionError):  # malformed encoded words
@@ -328,7 +337,7 @@ class Mail:
     @_cached
     def sender_line(self) -> str:
         """ "From: ...\nSubject: ..." of the report, which the detectors' sender patterns read."""
-        return f"From: {self.from_}\nSubject: {self.subject}"
+        return f"From: {self.from_[:SENDER_FIELD]}\nSubject: {self.subject[:SENDER_FIELD]}"
 
     @_cached
     def content_type(self) -> str:
