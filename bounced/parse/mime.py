@@ -36,30 +36,31 @@ _REPLY_RE = re.compile(r"(?<![\d.#-])([245][0-5]\d)(?:[ -]|$)(?![\d.]*\.\d+\.\d+
 _NEWLINES = re.compile(rb"\r\n?")
 
 
-_NESTED = re.compile(rb"^content-type:[ \t]*message/(?:rfc822|global)", re.I | re.M)
+_NESTED = re.compile(rb"^content-type:[ \t]*(?:message/(?:rfc822|global)|multipart/)", re.I | re.M)
+
+
+# What feedparser reads of a message mimeparse declines (a defect: often a report that lost the end
+# of the message it returns). feedparser spends about 1 s per MB of short lines, and as much again
+# per level of nesting (it tests every line against every open boundary, and recurses per level):
+# the report parts come first, and detectors read MAX_TEXT of text and MAX_DEPTH levels.
+FEED_BYTES = 512 * 1024
 
 
 def parse_bytes(data: bytes) -> Message:
     """Parse a raw message into compat32's Message tree, every line ending turned into LF first.
 
-    mimeparse builds the tree feedparser would, faster; what it declines, feedparser parses.
-
-    The email package recurses once per nested message/rfc822 part; a message nested deeper
-    than Python's recursion limit is cut before its MAX_DEPTH-th nested part and parsed again,
-    so that a readable report on top is still read."""
+    mimeparse builds the tree feedparser would, faster; what it declines, feedparser parses,
+    from its first FEED_BYTES and before its MAX_DEPTH-th nested multipart or message part
+    (so that a readable report on top is still read)."""
     if b"\r" in data:
         data = _NEWLINES.sub(b"\n", data)
     try:
         return mimeparse.parse_text(data.decode("ascii", "surrogateescape"))  # compat32 BytesParser's decoding
     except mimeparse.Fallback:  # something feedparser notes a defect for: let it build that tree
         pass
-    try:
-        return _PARSER.parsebytes(data)
-    except RecursionError:
-        nested = [m.start() for m, _ in zip(_NESTED.finditer(data), range(MAX_DEPTH + 1))]
-        if len(nested) <= MAX_DEPTH:
-            raise
-        return _PARSER.parsebytes(data[: nested[MAX_DEPTH]])
+    data = data[:FEED_BYTES]
+    nested = [m.start() for m, _ in zip(_NESTED.finditer(data), range(MAX_DEPTH + 1))]
+    return _PARSER.parsebytes(data[: nested[MAX_DEPTH]] if len(nested) > MAX_DEPTH else data)
 
 
 def decode_header(value: object) -> str:

@@ -50,6 +50,7 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.lines = _lines(text)
         self._dashes: list[int] | None = None
+        self._by_text: dict[str, list[int]] | None = None
         # feedparser's _last: where the newline before a boundary is taken off (and whether it is a multipart)
         self.last: Message | None = None
         self.last_multipart = False
@@ -60,6 +61,17 @@ class _Parser:
         if self._dashes is None:
             self._dashes = [i for i, line in enumerate(self.lines) if line.startswith("--")]
         return self._dashes
+
+    @property
+    def by_text(self) -> dict[str, list[int]]:
+        """The "--" lines by their text without line break and trailing blanks: a multipart finds
+        its boundary lines here, not by testing every "--" line of its range (which, part within
+        part, tested each line once per level)."""
+        if self._by_text is None:
+            self._by_text = {}
+            for i in self.dashes:
+                self._by_text.setdefault(_strip_eol(self.lines[i]).rstrip(" \t"), []).append(i)
+        return self._by_text
 
     def parse(self, headersonly: bool) -> Message:
         if headersonly:
@@ -205,12 +217,8 @@ class _Parser:
 
     def _boundaries(self, separator: str, lo: int, hi: int) -> list[tuple[int, bool, bool]]:
         """(line, closing, ends in a newline) for every boundary line of ``separator`` in lines[lo:hi]."""
-        dashes = self.dashes
         found = []
-        for i in range(bisect_left(dashes, lo), len(dashes)):
-            line_no = dashes[i]
-            if line_no >= hi:
-                break
+        for line_no in self._candidates(separator, lo, hi):
             line = self.lines[line_no]
             if not line.startswith(separator):
                 continue
@@ -223,6 +231,19 @@ class _Parser:
                 continue  # the boundary string followed by more: not a boundary line
             found.append((line_no, closing, newline))
         return found
+
+
+    def _candidates(self, separator: str, lo: int, hi: int) -> list[int]:
+        """The "--" lines in lines[lo:hi] that may be boundary lines of ``separator``: the separator
+        alone or with "--" after it, but for blanks (every "--" line if the boundary ends in a blank)."""
+        if separator != separator.rstrip(" \t"):
+            lines = self.dashes
+            return lines[bisect_left(lines, lo) : bisect_left(lines, hi)]
+        found = []
+        for text in (separator, separator + "--"):
+            lines = self.by_text.get(text, [])
+            found.extend(lines[bisect_left(lines, lo) : bisect_left(lines, hi)])
+        return sorted(found)
 
 
 def _field(first: str, folded: list[str]) -> tuple[str, str]:
