@@ -11,7 +11,7 @@ from email.message import Message
 
 from bounced.classify import classify
 from bounced.model import Action, Bounce, Detection, Kind, Recipient, VerpInfo
-from bounced.parse.mime import Mail, normalize_address, parse_bytes
+from bounced.parse.mime import MAX_RECIPIENTS, Mail, normalize_address, parse_bytes
 from bounced.parse.original import describe, returned_headers
 from bounced.parse.registry import detectors
 
@@ -56,7 +56,7 @@ def _parse(data: bytes, source: str | None, envelope_to: str | None) -> Bounce:
     if not detection:
         return Bounce(Kind.UNKNOWN, source=source, envelope_to=envelope_to, error=_why_unknown(mail, detection),
                       message_id=message_id)
-    recipients = tuple(_recipient(f) for f in detection.findings)
+    recipients = tuple(_recipient(f) for f in detection.findings[:MAX_RECIPIENTS])
     original = detection.original or describe(returned_headers(read), _envelope_id(mail))
     if original.message_id is None and (replied_to := _in_reply_to(mail)):
         original = replace(original, message_id=replied_to)  # an auto-reply names what it answers

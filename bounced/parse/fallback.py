@@ -31,6 +31,7 @@ _LOOKS_LIKE_BOUNCE = re.compile(
 FALLBACK_CHARS = 64 * 1024  # characters of body text, over all parts
 FALLBACK_LINES = 1000  # body lines, over all parts
 FALLBACK_HEADER = 1000  # characters of each header field
+FALLBACK_PARTS = 50  # MIME parts: flufl walks them all once per pattern
 
 
 class Fallback:
@@ -42,7 +43,7 @@ class Fallback:
         from flufl.bounce import all_failures  # imported on first use: most messages never get this far
 
         try:
-            temporary, permanent = all_failures(_bounded(mail.msg, [FALLBACK_CHARS, FALLBACK_LINES]))
+            temporary, permanent = all_failures(_bounded(mail.msg, [FALLBACK_CHARS, FALLBACK_LINES, FALLBACK_PARTS]))
         # flufl reads raw text; RecursionError: its address-list parser recurses per ":" of a header
         except (LookupError, UnicodeError, ValueError, TypeError, AttributeError, RecursionError):
             return Detection(self.name)
@@ -56,14 +57,15 @@ class Fallback:
 
 
 def _bounded(msg: Message, budget: list[int]) -> Message:
-    """A copy of ``msg`` cut to the budget (characters, lines) left, which it spends; header fields cut too."""
+    """A copy of ``msg`` cut to the budget (characters, lines, parts) left, which it spends; header fields cut too."""
+    budget[2] -= 1
     out = copy.copy(msg)
     out._headers = [(name, value[:FALLBACK_HEADER] if isinstance(value, str) else value) for name, value in msg._headers]
     payload = msg._payload
     if isinstance(payload, list):
         out._payload = []
         for part in payload:
-            if budget[0] <= 0 or budget[1] <= 0:
+            if min(budget) <= 0:
                 break
             out._payload.append(_bounded(part, budget) if isinstance(part, Message) else part)
     elif isinstance(payload, str):

@@ -20,6 +20,9 @@ _HEADER_PARSER = HeaderParser(policy=compat32)
 
 MAX_DEPTH = 8  # multipart / message nesting we look into; deeper parts are not report parts
 MAX_TEXT = 256 * 1024  # characters of notification text that detectors scan
+# Recipients read from one report. SMTP servers take at least 100 RCPTs per transaction (RFC 5321
+# 4.5.3.1.8), and a report covers one; each recipient costs a search of the report's text.
+MAX_RECIPIENTS = 1000
 # Characters of a header field whose RFC 2047 words are decoded: email.header.decode_header joins
 # adjacent words by repeated concatenation (quadratic; 11 s for 1 MB). RFC 5322 lines stop at 998.
 MAX_ENCODED_HEADER = 16 * 1024
@@ -50,17 +53,29 @@ def parse_bytes(data: bytes) -> Message:
     """Parse a raw message into compat32's Message tree, every line ending turned into LF first.
 
     mimeparse builds the tree feedparser would, faster; what it declines, feedparser parses,
-    from its first FEED_BYTES and before its MAX_DEPTH-th nested multipart or message part
-    (so that a readable report on top is still read)."""
+    cut to what it reads in time (_for_feedparser), so that a readable report on top is still read."""
     if b"\r" in data:
         data = _NEWLINES.sub(b"\n", data)
     try:
         return mimeparse.parse_text(data.decode("ascii", "surrogateescape"))  # compat32 BytesParser's decoding
     except mimeparse.Fallback:  # something feedparser notes a defect for: let it build that tree
         pass
+    return _PARSER.parsebytes(_for_feedparser(data))
+
+
+def _for_feedparser(data: bytes) -> bytes:
+    """``data`` cut to its first FEED_BYTES, before its MAX_DEPTH-th nested multipart or message
+    part and before its MAX_PARTS-th line that starts with "--" (a boundary line, maybe)."""
     data = data[:FEED_BYTES]
     nested = [m.start() for m, _ in zip(_NESTED.finditer(data), range(MAX_DEPTH + 1))]
-    return _PARSER.parsebytes(data[: nested[MAX_DEPTH]] if len(nested) > MAX_DEPTH else data)
+    if len(nested) > MAX_DEPTH:
+        data = data[: nested[MAX_DEPTH]]
+    at = 0
+    for _ in range(mimeparse.MAX_PARTS):
+        at = data.find(b"\n--", at) + 1
+        if not at:
+            return data
+    return data[:at]
 
 
 def decode_header(value: object) -> str:
@@ -144,25 +159,25 @@ def field_blocks(text: str) -> list[dict[str, str]]:
     lines that are not fields are skipped.
     """
     blocks: list[dict[str, str]] = []
-    current: list[list[str]] = []
+    current: list[tuple[str, list[str]]] = []  # (name, the value's lines): joined once, not grown line by line
     last: list[str] | None = None
     for line in text.split("\n"):
         if not line.strip():
             if current:
-                blocks.extend(split_fields((k, v) for k, v in current))
+                blocks.extend(split_fields((k, " ".join(v)) for k, v in current))
             current, last = [], None
             continue
         if line[0] in " \t" and last is not None:
-            last[1] += " " + line.strip()
+            last.append(line.strip())
             continue
         match = _FIELD_RE.match(line)
         if match is None:
             last = None
             continue
-        last = [match.group(1).lower(), match.group(2).strip()]
-        current.append(last)
+        last = [match.group(2).strip()]
+        current.append((match.group(1).lower(), last))
     if current:
-        blocks.extend(split_fields((k, v) for k, v in current))
+        blocks.extend(split_fields((k, " ".join(v)) for k, v in current))
     return blocks
 
 

@@ -8,7 +8,8 @@ one feedparser returns: the same headers, payloads, preambles and epilogues.
 
 It handles only what feedparser handles without noting a defect.  At the first thing that would
 make feedparser note one (a header line without a colon, a multipart without a boundary or
-without its closing boundary, a Unix "From " line, nesting deeper than MAX_NESTING), it gives up
+without its closing boundary, a Unix "From " line, nesting deeper than MAX_NESTING, more than
+MAX_PARTS parts), it gives up
 with Fallback, and the caller parses the message with feedparser itself; tests/test_mimeparse.py
 checks the two trees against each other over every message it can find.
 """
@@ -21,6 +22,10 @@ from email.feedparser import headerRE
 from email.message import Message
 
 MAX_NESTING = 40  # message/multipart levels; deeper input goes to feedparser (which cuts it, see mime.py)
+# Parts in all: a report has a handful, a digest of reports some hundreds. Each costs some tens of
+# microseconds here and in every walk over the tree; more go to feedparser, which is given the
+# message cut before its MAX_PARTS-th "--" line (see mime.py).
+MAX_PARTS = 1000
 
 
 class Fallback(Exception):
@@ -51,6 +56,7 @@ class _Parser:
         self.lines = _lines(text)
         self._dashes: list[int] | None = None
         self._by_text: dict[str, list[int]] | None = None
+        self.parts = 0
         # feedparser's _last: where the newline before a boundary is taken off (and whether it is a multipart)
         self.last: Message | None = None
         self.last_multipart = False
@@ -91,6 +97,9 @@ class _Parser:
         parent is a multipart/digest, whose parts are messages unless they say otherwise."""
         if depth > MAX_NESTING:
             raise Fallback("nested too deeply")
+        self.parts += 1
+        if self.parts > MAX_PARTS:
+            raise Fallback("too many parts")
         msg = Message()
         if digest:
             msg.set_default_type("message/rfc822")
@@ -230,8 +239,9 @@ class _Parser:
             if (rest[:-1] if newline else rest).strip(" \t"):
                 continue  # the boundary string followed by more: not a boundary line
             found.append((line_no, closing, newline))
+            if len(found) > MAX_PARTS:
+                raise Fallback("too many parts")
         return found
-
 
     def _candidates(self, separator: str, lo: int, hi: int) -> list[int]:
         """The "--" lines in lines[lo:hi] that may be boundary lines of ``separator``: the separator

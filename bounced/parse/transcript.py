@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
 
 from bounced.parse.mime import ADDRESS_RE, normalize_address, returned_text_start
 
@@ -24,19 +27,53 @@ def transcript_of(text: str, transcript_at: re.Match[str] | None = None) -> str:
     return transcript[: end.start()] if end else transcript
 
 
-def transcript_about(transcript: str, address: str) -> str:
-    """The server's reply to the RCPT of ``address``, or Sendmail's line about it."""
+@dataclass(frozen=True)
+class _Index:
+    """A transcript read once for all the recipients it is asked about."""
+
+    sent: str  # our commands (">>>" lines), lower-cased, one per line
+    sent_at: list[int]  # where each starts in ``sent``
+    replies: list[str | None]  # the first "<<<" reply after each command, if any
+    says: dict[str, str]  # address -> the first line that says something of it (SAYS)
+
+
+@lru_cache(maxsize=4)
+def _index(transcript: str) -> _Index:
     lines = [line.strip() for line in transcript.split("\n") if line.strip()]
-    for i, line in enumerate(lines):
-        if line.startswith(">>>") and address in line.lower():
-            replies = [x[3:].strip() for x in lines[i + 1 :] if x.startswith("<<<")][:1]
-            if replies:
-                return replies[0]
+    sent = [(i, line.lower()) for i, line in enumerate(lines) if line.startswith(">>>")]
+    replies: list[str | None] = []
+    reply: str | None = None
+    commands = iter(reversed(sent))
+    command = next(commands, None)
+    for i in range(len(lines) - 1, -1, -1):  # backwards: the reply after each command is the last one seen
+        while command is not None and command[0] == i:
+            replies.append(reply)
+            command = next(commands, None)
+        if lines[i].startswith("<<<"):
+            reply = lines[i][3:].strip()
+    replies.reverse()
+    starts, at = [], 0
+    for _, line in sent:
+        starts.append(at)
+        at += len(line) + 1
+    says: dict[str, str] = {}
     for line in lines:
         said = SAYS.match(line)
-        if said and normalize_address(said.group(1)) == address and said.group(2):
-            return line
-    return ""
+        if said and said.group(2):
+            says.setdefault(normalize_address(said.group(1)), line)
+    return _Index("\n".join(line for _, line in sent), starts, replies, says)
+
+
+def transcript_about(transcript: str, address: str) -> str:
+    """The server's reply to the RCPT of ``address``, or Sendmail's line about it."""
+    index = _index(transcript)
+    at = index.sent.find(address) if index.sent_at else -1
+    if at >= 0:
+        # the first reply after our first command naming the address (none after it: none after a later one)
+        reply = index.replies[bisect_right(index.sent_at, at) - 1]
+        if reply is not None:
+            return reply
+    return index.says.get(address, "")
 
 
 def whole(transcript: str) -> str:
