@@ -6,11 +6,11 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
+from collections import OrderedDict
 from email.message import Message
 
 from bounced.classify import classify
-from bounced.model import Action, Bounce, Detection, Kind, Recipient, VerpInfo
+from bounced.model import Action, Bounce, BounceType, Detection, Finding, Kind, Recipient, VerpInfo
 from bounced.parse.mime import MAX_RECIPIENTS, Mail, normalize_address, parse_bytes
 from bounced.parse.original import describe, returned_headers
 from bounced.parse.registry import detectors
@@ -106,8 +106,21 @@ def _undecided(finding) -> bool:
 
 
 # A finding may be classified twice (to see whether a gateway's own words decide anything, then for
-# the result); Findings are frozen, so the answer is kept.
-_classify = lru_cache(maxsize=256)(classify)
+# the result); Findings are frozen, so the answer is kept. Recipients that differ only in their
+# local part (and the recipient fields that name it, which the classifier does not read) share it: a report that gives its thousand recipients one text (IMail, the bulleted
+# DSN) is read by the classifier once, not once per recipient (a few milliseconds each).
+_ANSWERS: OrderedDict[Finding, tuple[str, BounceType, str]] = OrderedDict()
+_ANSWERS_KEPT = 256
+
+
+def _classify(finding: Finding) -> tuple[str, BounceType, str]:
+    key = replace(finding, address=finding.address.rpartition("@")[2], final_recipient=None, original_recipient=None)
+    answer = _ANSWERS.get(key)
+    if answer is None:
+        answer = _ANSWERS[key] = classify(finding)
+        if len(_ANSWERS) > _ANSWERS_KEPT:
+            _ANSWERS.popitem(last=False)
+    return answer
 
 
 def _attached(mail: Mail, report_only: bool) -> Message | None:
