@@ -32,8 +32,13 @@ SENDER_FIELD = 1000
 
 # The lookbehind starts a match only where a run of local-part characters starts: tried from
 # every character of a long run without an "@", the local part would rescan the run each time
-# (quadratic); from the run's start it reaches every end a later start could, so matches are the same.
-ADDRESS_RE = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
+# (quadratic). Every start in one run fares alike (the local part reaches the run's end from each,
+# and what follows decides), so a search finds what it found without it; find_addresses does the
+# same for a whole text, where a match may also start in the run a previous one ended in.
+_LOCAL = r"[\w.!#$%&'*+/=?^`{|}~-]"
+_ADDRESS_AT = re.compile(_LOCAL + r"+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
+ADDRESS_RE = re.compile(rf"(?<!{_LOCAL}){_ADDRESS_AT.pattern}", re.ASCII)
+_LOCAL_CHAR = re.compile(_LOCAL, re.ASCII)
 _STATUS_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)")
 _REPLY_RE = re.compile(r"(?<![\d.#-])([245][0-5]\d)(?:[ -]|$)(?![\d.]*\.\d+\.\d+\.)")
 _NEWLINES = re.compile(rb"\r\n?")
@@ -76,6 +81,21 @@ def _for_feedparser(data: bytes) -> bytes:
         if not at:
             return data
     return data[:at]
+
+
+def find_addresses(text: str) -> list[str]:
+    """Every address in ``text``, as the lookbehind-free pattern's findall would give them."""
+    found = []
+    at = 0
+    while True:
+        match = None
+        if 0 < at < len(text) and _LOCAL_CHAR.match(text, at - 1):
+            match = _ADDRESS_AT.match(text, at)  # in the run the last address ended in: as its next start would
+        match = match or ADDRESS_RE.search(text, at)
+        if match is None:
+            return found
+        found.append(match.group())
+        at = match.end()
 
 
 def decode_header(value: object) -> str:

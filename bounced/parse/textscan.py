@@ -14,9 +14,9 @@ from functools import lru_cache
 
 from bounced.model import Action, Detection, Finding
 from bounced.parse.mime import (
-    ADDRESS_RE,
     MAX_RECIPIENTS,
     Mail,
+    find_addresses,
     find_reply_code,
     find_status,
     normalize_address,
@@ -132,7 +132,7 @@ def _reading(text: str) -> tuple[str, str | None, int | None, str | None, str | 
 
 
 def addresses_in(text: str) -> list[str]:
-    return list(dict.fromkeys(normalize_address(a) for a in ADDRESS_RE.findall(text)))
+    return list(dict.fromkeys(normalize_address(a) for a in find_addresses(text)))
 
 
 @lru_cache(maxsize=None)

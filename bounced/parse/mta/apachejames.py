@@ -20,7 +20,7 @@ PRIORITY = 30
 # once and the gap is matched from its first character only (the lookbehind), each run once.
 _ERROR = re.compile(r"^Error message below:\s*\n", re.M | re.I)
 _DETAILS = re.compile(r"(?<=\S)(\s*)Message details:", re.I)
-_RCPT = re.compile(r"^\s*RCPT TO:\s*<?(" + ADDRESS_RE.pattern + r")>?", re.M | re.A | re.I)
+_RCPT = re.compile(r"^[^\S\n]*RCPT TO:\s*<?(" + ADDRESS_RE.pattern + r")>?", re.M | re.A | re.I)
 
 
 def _error(text: str) -> tuple[str, int] | None:

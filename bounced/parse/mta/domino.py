@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from bounced.model import Detection
-from bounced.parse.mime import ADDRESS_RE, Mail, normalize_address
+from bounced.parse.mime import Mail, find_addresses, normalize_address
 from bounced.parse.textscan import finding_from_text
 
 PRIORITY = 40
@@ -34,7 +34,7 @@ class Domino:
         if match is None:
             return Detection(self.name)
         why = " ".join(match.group("why").split())
-        addresses = dict.fromkeys(normalize_address(a) for a in ADDRESS_RE.findall(match.group("to")))
+        addresses = dict.fromkeys(normalize_address(a) for a in find_addresses(match.group("to")))
         return Detection(self.name, tuple(finding_from_text(a, why) for a in addresses if a))
 
 

@@ -21,7 +21,8 @@ _START = re.compile(
 )
 _ADMIN = re.compile(r"^[^\S\n]*Diagnostic information for administrators:[ \t]*$", re.M | re.I)
 _END = re.compile(r"^[^\S\n]*Original message headers:|^Received: ", re.M | re.I)
-_LISTED = re.compile(r"^\s*(?:[^\n<]*?\()?<?(" + ADDRESS_RE.pattern + r")", re.M | re.A)
+# "\s*+": not given back, which a line of blanks made quadratic (the address cannot start in them)
+_LISTED = re.compile(r"^\s*+(?:[^\n<]*?\()?<?(" + ADDRESS_RE.pattern + r")", re.M | re.A)
 
 
 def _blocks(text: str) -> dict[str, list[str]]:
