@@ -153,6 +153,22 @@ def long_line(n: int) -> bytes:
             b"This message was created automatically by mail delivery software.\n" + _fill(b"said: 550 a@b ", n))
 
 
+def wide_blank_line(n: int) -> bytes:
+    """One line of blanks where Exchange 2007 lists its recipients: a pattern gave back its "\s*" one by one."""
+    return (b"From: postmaster@example.com\nSubject: Undeliverable: hello\n\n"
+            b"Delivery has failed to these recipients or groups:\n\n" + _fill(b" ", n) + b"(\n")
+
+
+def sendmail_transcript(n: int) -> bytes:
+    """Sendmail's list of many addresses, then a transcript of as many commands, each asked about each."""
+    count = max(1, n // 80)
+    listed = b"".join(b"<u%d@example.org>\n" % i for i in range(count))
+    said = b"".join(b">>> RCPT To:<v%d@example.org>\n" % i for i in range(count))
+    return (b"From: MAILER-DAEMON@example.com\nSubject: Returned mail: see transcript for details\n\n"
+            b"   ----- The following addresses had permanent fatal errors -----\n" + listed
+            + b"\n   ----- Transcript of session follows -----\n" + said)
+
+
 FAMILIES: dict[str, Callable[[int], bytes]] = {
     "blank-lines": blank_lines,
     "blank-lines-report": blank_lines_report,
@@ -173,6 +189,8 @@ FAMILIES: dict[str, Callable[[int], bytes]] = {
     "many-recipients": many_recipients,
     "shared-diagnostic": shared_diagnostic,
     "long-line": long_line,
+    "wide-blank-line": wide_blank_line,
+    "sendmail-transcript": sendmail_transcript,
 }
 
 
