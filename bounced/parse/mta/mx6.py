@@ -16,8 +16,11 @@ from bounced.parse.textscan import finding_from_text
 
 PRIORITY = 30
 
+# "(?:\.|(?<!\s))\s+" where "\.?\s+" was: the lazy list ends where the blanks before "Reason:" start,
+# not at each of them in turn (each of which ran to the end of a long run of blanks: quadratic).
 _SENTENCE = re.compile(
-    r"^The following recipients returned (permanent|temporary) errors:\s*(.+?)\.?\s+Reason:\s*([^\n]+)$", re.M | re.I
+    r"^The following recipients returned (permanent|temporary) errors:\s*(.+?)(?:\.|(?<!\s))\s+Reason:\s*([^\n]+)$",
+    re.M | re.I,
 )
 _SERVER = re.compile(r"SMTP Server <([^>]+)> refused to accept your message \((\w[\w ]*)\)", re.I)
 _BRACKETED = re.compile(r"error message:\s*\[(.+)\]", re.I)
