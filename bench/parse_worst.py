@@ -154,7 +154,7 @@ def long_line(n: int) -> bytes:
 
 
 def wide_blank_line(n: int) -> bytes:
-    """One line of blanks where Exchange 2007 lists its recipients: a pattern gave back its "\s*" one by one."""
+    r"""One line of blanks where Exchange 2007 lists its recipients: a pattern gave back its "\s*" one by one."""
     return (b"From: postmaster@example.com\nSubject: Undeliverable: hello\n\n"
             b"Delivery has failed to these recipients or groups:\n\n" + _fill(b" ", n) + b"(\n")
 

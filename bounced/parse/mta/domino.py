@@ -25,7 +25,7 @@ _BLANKS = re.compile(r"(?<!\s)\s+")  # a whole run of white space, matched from 
 
 
 def _runs_shortened(text: str) -> str:
-    """``text`` with every run of white space that holds line breaks made one or two of them.
+    r"""``text`` with every run of white space that holds line breaks made one or two of them.
 
     _REPORT reads only whether a run holds one line break or two, and its groups are read word by
     word; but its lazy groups retried each "\n\s*" from every line of a run of blank lines, to
