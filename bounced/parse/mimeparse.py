@@ -9,7 +9,7 @@ one feedparser returns: the same headers, payloads, preambles and epilogues.
 It handles only what feedparser handles without noting a defect.  At the first thing that would
 make feedparser note one (a header line without a colon, a multipart without a boundary or
 without its closing boundary, a Unix "From " line, nesting deeper than MAX_NESTING, more than
-MAX_PARTS parts), it gives up
+MAX_PARTS parts or MAX_DASH_LINES lines that start with "--"), it gives up
 with Fallback, and the caller parses the message with feedparser itself; tests/test_mimeparse.py
 checks the two trees against each other over every message it can find.
 """
@@ -26,6 +26,7 @@ MAX_NESTING = 40  # message/multipart levels; deeper input goes to feedparser (w
 # microseconds here and in every walk over the tree; more go to feedparser, which is given the
 # message cut before its MAX_PARTS-th "--" line (see mime.py).
 MAX_PARTS = 1000
+MAX_DASH_LINES = 10 * MAX_PARTS  # lines starting with "--" that are indexed as possible boundaries
 
 
 class Fallback(Exception):
@@ -66,6 +67,8 @@ class _Parser:
         """Indexes of the lines that start with "--": the only ones that can be boundaries."""
         if self._dashes is None:
             self._dashes = [i for i, line in enumerate(self.lines) if line.startswith("--")]
+            if len(self._dashes) > MAX_DASH_LINES:
+                raise Fallback("too many lines that may be boundaries")
         return self._dashes
 
     @property
@@ -74,9 +77,16 @@ class _Parser:
         its boundary lines here, not by testing every "--" line of its range (which, part within
         part, tested each line once per level)."""
         if self._by_text is None:
-            self._by_text = {}
+            by_text: dict[str, list[int]] = {}
+            lines = self.lines
             for i in self.dashes:
-                self._by_text.setdefault(_strip_eol(self.lines[i]).rstrip(" \t"), []).append(i)
+                text = lines[i].rstrip(" \t\n")  # a line has one "\n", at its end
+                found = by_text.get(text)
+                if found is None:
+                    by_text[text] = [i]
+                else:
+                    found.append(i)
+            self._by_text = by_text
         return self._by_text
 
     def parse(self, headersonly: bool) -> Message:
