@@ -56,6 +56,12 @@ def x_failed_recipients(n: int) -> bytes:
             + b"failed\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; x\n\n--b--\n")
 
 
+def x_failed_dotted(n: int) -> bytes:
+    """An X-Failed-Recipients address whose domain is a long run of dots with a blank before its end."""
+    return (b"From: MAILER-DAEMON@example.com\nSubject: Mail delivery failed\nX-Failed-Recipients: a@"
+            + _fill(b"b.", n) + b" x\n\nfailed\n")
+
+
 def x_failed_colons(n: int) -> bytes:
     """X-Failed-Recipients of "a:a:a:...": flufl.bounce's address-list parser recursed per colon."""
     return (b"From: MAILER-DAEMON@example.com\nSubject: Mail delivery failed\nX-Failed-Recipients: "
@@ -175,6 +181,7 @@ FAMILIES: dict[str, Callable[[int], bytes]] = {
     "to-header": to_header,
     "x-failed-recipients": x_failed_recipients,
     "x-failed-colons": x_failed_colons,
+    "x-failed-dotted": x_failed_dotted,
     "empty-parts": empty_parts,
     "empty-parts-report": empty_parts_report,
     "html-lt": html_lt,

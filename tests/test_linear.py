@@ -200,3 +200,48 @@ def test_wording_matches_as_before(old: str, new: str) -> None:
     old_re, new_re = re.compile(old), re.compile(new)
     for text in _random_texts(pieces):
         assert bool(old_re.search(text)) == bool(new_re.search(text)), text
+
+
+def _groups(pattern: re.Pattern[str], text: str) -> list[tuple[str | None, ...]]:
+    return [m.groups() for m in pattern.finditer(text)]
+
+
+def test_detector_patterns_match_as_before() -> None:
+    """Each rewritten detector pattern against the one it replaced, on random lines of its own words."""
+    from bounced.parse.mime import _WHOLE
+    from bounced.parse.mta import dragonfly, ezweb, mx6, sendmail, zoho
+
+    rng = random.Random(7)
+
+    def text(start: str, pieces: list[str]) -> str:
+        return start + "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+
+    old_whole = re.compile(r"^[^\s@<>\"(),;:]+@[^\s@<>\"(),;:]+\.[^\s@<>\"(),;:]+$")
+    old_listed = re.compile(r"^[ \t]*-{2,} ?The following addresses? (?:had|has) ([\w -]+?) ?-{2,}[ \t]*$", re.M | re.I)
+    old_zoho = re.compile(
+        r"^\[Status: *(\w+), *Address: *<?([^\s<>,]+@[^\s<>,]+)>?, *(?:ResponseCode *(\d{3}))?[, ]*(.*?)\]?\s*$", re.M)
+    old_ezweb = re.compile(r"^\s*Could not be delivered to:\s*<?(?P<addr>[^\s<>]+@[^\s<>]+?)>?(?P<rest>\s*)$", re.I)
+    old_dragonfly = re.compile(r"error delivering your mail to <?([^\s<>]+@[^\s<>]+?)>?\.?\s*$", re.M)
+    old_mx6 = re.compile(
+        r"^The following recipients returned (permanent|temporary) errors:\s*(.+?)\.?\s+Reason:\s*([^\n]+)$", re.M | re.I)
+    for _ in range(20_000):
+        line = text("", ["a", "@", ".", " ", "b.", "\n", "<", "é", ";", "x@y"])
+        assert bool(_WHOLE.match(line)) == bool(old_whole.match(line)), line
+        line = text("----- The following addresses had ", ["-", " ", "x", "--", "\n", "\t", "transient"])
+        assert [(m.end(), "transient" in m.group(1)) for m in sendmail._LISTED.finditer(line)] == [
+            (m.end(), "transient" in m.group(1)) for m in old_listed.finditer(line)], line
+        line = text("[Status: x, Address: ", ["a", "@", "<", ">", ",", " ", "]", "b.c", "\n", "x@y", ", ResponseCode 550"])
+        assert [g[:3] + (zoho._said(g[3]).strip(", "),) for g in _groups(zoho._BRACKETED, line)] == [
+            g[:3] + (g[3].strip(", "),) for g in _groups(old_zoho, line)], line
+        line = text(" Could not be delivered to: ", ["a", "@", "<", ">", " ", "b.c", "x@y", "\t"])
+        new, old = ezweb._FORMATS[1].entry.match(line), old_ezweb.match(line)
+        assert (new and new.groupdict()) == (old and old.groupdict()), line
+        line = text("", ["error delivering your mail to ", "x", "a", "@", "<", ">", ".", " ", "\n", "x@y"])
+        new_start = next((m for m in dragonfly._START.finditer(line) if dragonfly._address(m)), None)
+        old_start = old_dragonfly.search(line)
+        assert (new_start and (dragonfly._address(new_start), new_start.end())) == (
+            old_start and (old_start.group(1), old_start.end())), line
+        line = text("The following recipients returned permanent errors:", ["a", " ", ".", "x@y.org", " Reason: z", ","])
+        # a list of blanks alone (no recipient to report) no longer matches
+        assert [(g[0], find_addresses(g[1]), g[2]) for g in _groups(mx6._SENTENCE, line)] == [
+            (g[0], find_addresses(g[1]), g[2]) for g in _groups(old_mx6, line) if g[1].strip()], line
