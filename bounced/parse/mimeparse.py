@@ -16,6 +16,7 @@ checks the two trees against each other over every message it can find.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from email import errors
 from email.feedparser import headerRE
@@ -40,7 +41,16 @@ def parse_text(text: str, headersonly: bool = False) -> Message:
     return _Parser(text).parse(headersonly)
 
 
+# Line boundaries other than "\n" that str.splitlines also splits at (CR is gone already).
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+_DASH_LINE = re.compile(r"^--", re.M)
+
+
 def _lines(text: str) -> list[str]:
+    if not _OTHER_BREAKS.search(text):
+        return text.splitlines(keepends=True)  # the same lines, made in C: 10 MB of blank lines in 0.2 s, not 1 s
     parts = text.split("\n")
     lines = [p + "\n" for p in parts[:-1]]
     if parts[-1]:
@@ -54,6 +64,7 @@ def _strip_eol(value: str) -> str:
 
 class _Parser:
     def __init__(self, text: str) -> None:
+        self.text = text
         self.lines = _lines(text)
         self._dashes: list[int] | None = None
         self._by_text: dict[str, list[int]] | None = None
@@ -66,9 +77,16 @@ class _Parser:
     def dashes(self) -> list[int]:
         """Indexes of the lines that start with "--": the only ones that can be boundaries."""
         if self._dashes is None:
-            self._dashes = [i for i, line in enumerate(self.lines) if line.startswith("--")]
-            if len(self._dashes) > MAX_DASH_LINES:
-                raise Fallback("too many lines that may be boundaries")
+            # found in the text and numbered by counting line breaks: a loop over every line in
+            # Python took a second for 10 MB of short lines
+            dashes, line, last = [], 0, 0
+            for found in _DASH_LINE.finditer(self.text):
+                line += self.text.count("\n", last, found.start())
+                last = found.start()
+                dashes.append(line)
+                if len(dashes) > MAX_DASH_LINES:
+                    raise Fallback("too many lines that may be boundaries")
+            self._dashes = dashes
         return self._dashes
 
     @property
