@@ -240,6 +240,10 @@ def strip_type(value: str | None) -> str:
     return value.strip()
 
 
+# Characters of a field read for its address: an address has at most 254 (RFC 5321 4.5.3.1.3), the
+# rest of a field is its type, a display name or a comment. Read whole, a 10 MB X-Failed-Recipients
+# was searched once per detector that asks (a quarter of a second each).
+MAX_ADDRESS_FIELD = 1000
 _XTEXT = re.compile(r"\\x\{([0-9A-Fa-f]{1,6})\}")
 # The lookahead checks the domain's characters once: without it, a domain with many dots and a
 # blank before its end was retried from every dot to the end (quadratic).
@@ -253,6 +257,7 @@ def normalize_address(value: str | None) -> str:
     (RFC 6531; ``utf-8;`` with RFC 6533 ``\\x{HEX}`` escapes) keep their non-ASCII characters."""
     if not value:
         return ""
+    value = value[:MAX_ADDRESS_FIELD]
     value = strip_type(value) if ";" in value else value.strip()
     value = _XTEXT.sub(lambda m: chr(int(m.group(1), 16)), value) if "\\x{" in value else value
     whole = value.strip().strip("<>").strip()
@@ -266,6 +271,18 @@ def normalize_address(value: str | None) -> str:
     value = match.group(0).rstrip(".")
     local, _, domain = value.rpartition("@")
     return f"{local}@{domain.lower()}"
+
+
+def addresses_of(field: str, limit: int = MAX_RECIPIENTS) -> list[str]:
+    """The distinct addresses of a comma-separated field (X-Failed-Recipients), the first ``limit``."""
+    found: dict[str, None] = {}
+    for item in field.split(","):
+        if len(found) >= limit:
+            break
+        address = normalize_address(item)
+        if address:
+            found.setdefault(address)
+    return list(found)
 
 
 def find_status(text: str) -> str | None:

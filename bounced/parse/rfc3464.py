@@ -12,6 +12,7 @@ from bounced.model import Action, Detection, Finding
 from bounced.parse.mime import (
     MAX_RECIPIENTS,
     Mail,
+    addresses_of,
     field_blocks,
     find_reply_code,
     find_status,
@@ -273,12 +274,11 @@ class RFC3464:
             return Detection(self.name)
         report = mail.report if report is None else report
         per_message, findings = findings_from_blocks(blocks, report)
-        failed = [a for a in (normalize_address(x) for x in mail.header("X-Failed-Recipients").split(",")) if a]
-        if not findings and failed and mail.parts_of(*_DSN_TYPES):
+        if not findings and mail.parts_of(*_DSN_TYPES) and (failed := addresses_of(mail.header("X-Failed-Recipients"))):
             # An empty delivery-status part (Gmail's "Send mail as" failures): the recipients are in
             # X-Failed-Recipients (Exim's and Gmail's header), the reason in the human-readable part.
             summary = " ".join(report.split())[:1000]
-            findings = [Finding(address=a, diagnostic=text_about(report, a) or summary) for a in list(dict.fromkeys(failed))[:MAX_RECIPIENTS]]
+            findings = [Finding(address=a, diagnostic=text_about(report, a) or summary) for a in failed]
         if not findings and (sole := sole_recipient(mail)) and mail.parts_of(*_DSN_TYPES):
             # A report whose delivery-status part lost its recipient blocks (Postfix's "Delivery
             # report unavailable"): the returned message's only recipient is the one that failed.
