@@ -89,6 +89,8 @@ SHAPES: dict[str, Callable[[int], bytes]] = {
     "nested a thousand deep": lambda n: _with_part(
         b"".join(b'Content-Type: multipart/mixed; boundary="N%d"\n\n--N%d\n' % (i, i) for i in range(1000))
         + b"\n" + _fill(b"x\n", n)),
+    "a dotted X-Failed-Recipients domain": lambda n: _REPORT.replace(
+        b"MIME-Version", b"X-Failed-Recipients: a@" + _fill(b"b.", n) + b" x\nMIME-Version") + _END,
     "RFC 2047 words in the Subject": lambda n: _REPORT.replace(
         b"Subject: Undelivered", b"Subject: " + _fill(b"=?utf-8?b?w6k=?= ", n) + b"Undelivered") + _END,
 }
@@ -150,6 +152,18 @@ def test_fallback_reads_a_bounded_copy() -> None:
     assert max(len(v) for _, v in copy.items()) == fallback.FALLBACK_HEADER
     assert len(list(msg.walk())) == 202  # the message itself is not changed
     assert parse_message(data).error == NOT_A_BOUNCE
+
+
+def test_x_failed_recipients_are_read_as_far_as_needed() -> None:
+    """Gmail's empty delivery-status part: the recipients are X-Failed-Recipients', the first MAX_RECIPIENTS."""
+    header = b", ".join(b"u%d@example.org" % (i % (2 * MAX_RECIPIENTS)) for i in range(50_000))
+    data = (b"From: MAILER-DAEMON@example.com\nSubject: Delivery Status Notification (Failure)\nX-Failed-Recipients: "
+            + header + b'\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n'
+            b"--b\nContent-Type: text/plain\n\nThe address was not found.\n"
+            b"--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; x\n\n--b--\n")
+    bounce = parse_message(data)
+    assert [r.address for r in bounce.recipients] == [f"u{i}@example.org" for i in range(MAX_RECIPIENTS)]
+    assert {r.diagnostic for r in bounce.recipients} == {"The address was not found."}
 
 
 def test_mimeparse_gives_up_past_max_parts() -> None:
