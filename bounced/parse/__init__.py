@@ -6,12 +6,12 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
+from collections import OrderedDict
 from email.message import Message
 
 from bounced.classify import classify
-from bounced.model import Action, Bounce, Detection, Finding, Kind, Recipient, VerpInfo
-from bounced.parse.mime import Mail, normalize_address, parse_bytes
+from bounced.model import Action, Bounce, BounceType, Detection, Finding, Kind, Recipient, VerpInfo
+from bounced.parse.mime import MAX_RECIPIENTS, Mail, normalize_address, parse_bytes
 from bounced.parse.original import describe, returned_headers
 from bounced.parse.registry import Detector, detectors
 
@@ -56,7 +56,7 @@ def _parse(data: bytes, source: str | None, envelope_to: str | None) -> Bounce:
     if not detection:
         return Bounce(Kind.UNKNOWN, source=source, envelope_to=envelope_to, error=_why_unknown(mail, detection),
                       message_id=message_id)
-    findings, dropped = _addressed(detection.findings)
+    findings, dropped = _addressed(detection.findings[:MAX_RECIPIENTS])
     if detection.findings and not findings:
         return Bounce(Kind.UNKNOWN, source=source, envelope_to=envelope_to, message_id=message_id,
                       error=f"a report whose recipients are not addresses: {dropped}")
@@ -139,8 +139,21 @@ def _undecided(finding) -> bool:
 
 
 # A finding may be classified twice (to see whether a gateway's own words decide anything, then for
-# the result); Findings are frozen, so the answer is kept.
-_classify = lru_cache(maxsize=256)(classify)
+# the result); Findings are frozen, so the answer is kept. Recipients that differ only in their
+# local part (and the recipient fields that name it, which the classifier does not read) share it: a report that gives its thousand recipients one text (IMail, the bulleted
+# DSN) is read by the classifier once, not once per recipient (a few milliseconds each).
+_ANSWERS: OrderedDict[Finding, tuple[str, BounceType, str]] = OrderedDict()
+_ANSWERS_KEPT = 256
+
+
+def _classify(finding: Finding) -> tuple[str, BounceType, str]:
+    key = replace(finding, address=finding.address.rpartition("@")[2], final_recipient=None, original_recipient=None)
+    answer = _ANSWERS.get(key)
+    if answer is None:
+        answer = _ANSWERS[key] = classify(finding)
+        if len(_ANSWERS) > _ANSWERS_KEPT:
+            _ANSWERS.popitem(last=False)
+    return answer
 
 
 def _attached(mail: Mail, report_only: bool) -> Message | None:

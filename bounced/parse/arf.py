@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bounced.model import Action, Detection, Finding, Kind
-from bounced.parse.mime import ADDRESS_RE, Mail, decode_header, field_blocks, normalize_address, parse_date, part_text
+from bounced.parse.mime import Mail, decode_header, find_addresses, field_blocks, normalize_address, parse_date, part_text
 from bounced.parse.original import returned_headers
 from bounced.parse.rfc3464 import status_blocks
 
@@ -76,7 +76,7 @@ def _original_recipients(mail: Mail) -> list[str]:
     if headers is None:
         return []
     for name in ("To", "Delivered-To", "X-Original-To"):
-        found = [normalize_address(a) for a in ADDRESS_RE.findall(decode_header(headers.get(name)))]
+        found = [normalize_address(a) for a in find_addresses(decode_header(headers.get(name)))]
         if found:
             return found
     return []

@@ -20,8 +20,22 @@ _HEADER_PARSER = HeaderParser(policy=compat32)
 
 MAX_DEPTH = 8  # multipart / message nesting we look into; deeper parts are not report parts
 MAX_TEXT = 256 * 1024  # characters of notification text that detectors scan
+# Recipients read from one report. SMTP servers take at least 100 RCPTs per transaction (RFC 5321
+# 4.5.3.1.8), and a report covers one; each recipient costs a search of the report's text.
+MAX_RECIPIENTS = 1000
+# Characters of From and Subject that the detectors' sender patterns read (a score of patterns):
+# the words that name a report ("Mail delivery failed", "MAILER-DAEMON") open the field.
+SENDER_FIELD = 1000
 
-ADDRESS_RE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
+# The lookbehind starts a match only where a run of local-part characters starts: tried from
+# every character of a long run without an "@", the local part would rescan the run each time
+# (quadratic). Every start in one run fares alike (the local part reaches the run's end from each,
+# and what follows decides), so a search finds what it found without it; find_addresses does the
+# same for a whole text, where a match may also start in the run a previous one ended in.
+_LOCAL = r"[\w.!#$%&'*+/=?^`{|}~-]"
+_ADDRESS_AT = re.compile(_LOCAL + r"+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
+ADDRESS_RE = re.compile(rf"(?<!{_LOCAL}){_ADDRESS_AT.pattern}", re.ASCII)
+_LOCAL_CHAR = re.compile(_LOCAL, re.ASCII)
 # (RFC 3463 subjects are 0-7: "Exim 4.94.2" in a quoted Received field is a version, not a status)
 _STATUS_RE = re.compile(r"(?<![\d.])([245])\.([0-7])\.(\d{1,3})(?![\d]|\.\d)")
 # (not a "220-" line of a multi-line greeting banner quoted before the reply that failed)
@@ -33,30 +47,58 @@ _FAILURE_REPLY_RE = re.compile(_REPLY_RE.pattern.replace("[245]", "[45]", 1))
 _NEWLINES = re.compile(rb"\r\n?")
 
 
-_NESTED = re.compile(rb"^content-type:[ \t]*(?:multipart/|message/(?:rfc822|global))", re.I | re.M)
+_NESTED = re.compile(rb"^content-type:[ \t]*(?:message/(?:rfc822|global)|multipart/)", re.I | re.M)
+
+
+# What feedparser reads of a message mimeparse declines (a defect: often a report that lost the end
+# of the message it returns). feedparser spends about 1 s per MB of short lines, and as much again
+# per level of nesting (it tests every line against every open boundary, and recurses per level):
+# the report parts come first, and detectors read MAX_TEXT of text and MAX_DEPTH levels.
+FEED_BYTES = 512 * 1024
 
 
 def parse_bytes(data: bytes) -> Message:
     """Parse a raw message into compat32's Message tree, every line ending turned into LF first.
 
-    mimeparse builds the tree feedparser would, faster; what it declines, feedparser parses.
-
-    The email package recurses once per nested multipart or message/rfc822 part; a message nested
-    deeper than Python's recursion limit is cut before its MAX_DEPTH-th such part and parsed
-    again, so that a readable report on top is still read."""
+    mimeparse builds the tree feedparser would, faster; what it declines, feedparser parses,
+    cut to what it reads in time (_for_feedparser), so that a readable report on top is still read."""
     if b"\r" in data:
         data = _NEWLINES.sub(b"\n", data)
     try:
         return mimeparse.parse_text(data.decode("ascii", "surrogateescape"))  # compat32 BytesParser's decoding
     except mimeparse.Fallback:  # something feedparser notes a defect for: let it build that tree
         pass
-    try:
-        return _PARSER.parsebytes(data)
-    except RecursionError:
-        nested = [m.start() for m, _ in zip(_NESTED.finditer(data), range(MAX_DEPTH + 1))]
-        if len(nested) <= MAX_DEPTH:
-            raise
-        return _PARSER.parsebytes(data[: nested[MAX_DEPTH]])
+    return _PARSER.parsebytes(_for_feedparser(data))
+
+
+def _for_feedparser(data: bytes) -> bytes:
+    """``data`` cut to its first FEED_BYTES, before its MAX_DEPTH-th nested multipart or message
+    part and before its MAX_PARTS-th line that starts with "--" (a boundary line, maybe)."""
+    data = data[:FEED_BYTES]
+    nested = [m.start() for m, _ in zip(_NESTED.finditer(data), range(MAX_DEPTH + 1))]
+    if len(nested) > MAX_DEPTH:
+        data = data[: nested[MAX_DEPTH]]
+    at = 0
+    for _ in range(mimeparse.MAX_PARTS):
+        at = data.find(b"\n--", at) + 1
+        if not at:
+            return data
+    return data[:at]
+
+
+def find_addresses(text: str) -> list[str]:
+    """Every address in ``text``, as the lookbehind-free pattern's findall would give them."""
+    found = []
+    at = 0
+    while True:
+        match = None
+        if 0 < at < len(text) and _LOCAL_CHAR.match(text, at - 1):
+            match = _ADDRESS_AT.match(text, at)  # in the run the last address ended in: as its next start would
+        match = match or ADDRESS_RE.search(text, at)
+        if match is None:
+            return found
+        found.append(match.group())
+        at = match.end()
 
 
 def _readable(ctype: str) -> str:
@@ -93,25 +135,26 @@ def field_blocks(text: str) -> list[dict[str, str]]:
     lines that are not fields are skipped.
     """
     blocks: list[dict[str, str]] = []
-    current: list[list[str]] = []
+    current: list[tuple[str, list[str]]] = []  # (name, the value's lines): joined once, not grown line by line
     last: list[str] | None = None
+    last_name = ""
     for line in text.split("\n"):
         if not line.strip():
             if current:
-                blocks.extend(split_fields((k, v) for k, v in current))
+                blocks.extend(split_fields((k, " ".join(v)) for k, v in current))
             current, last = [], None
             continue
-        if last is not None and (line[0] in " \t" or (last[0] == "diagnostic-code" and _REPLY_LINE.match(line))):
-            last[1] += " " + line.strip()  # folded, or an unindented line of a multi-line reply ("550-5.7.1 ...")
+        if last is not None and (line[0] in " \t" or (last_name == "diagnostic-code" and _REPLY_LINE.match(line))):
+            last.append(line.strip())  # folded, or an unindented line of a multi-line reply ("550-5.7.1 ...")
             continue
         match = _FIELD_RE.match(line)
         if match is None:
             last = None
             continue
-        last = [match.group(1).lower(), match.group(2).strip()]
-        current.append(last)
+        last, last_name = [match.group(2).strip()], match.group(1).lower()
+        current.append((last_name, last))
     if current:
-        blocks.extend(split_fields((k, v) for k, v in current))
+        blocks.extend(split_fields((k, " ".join(v)) for k, v in current))
     return blocks
 
 
@@ -154,8 +197,14 @@ def strip_type(value: str | None) -> str:
     return value.strip()
 
 
+# Characters of a field read for its address: an address has at most 254 (RFC 5321 4.5.3.1.3), the
+# rest of a field is its type, a display name or a comment. Read whole, a 10 MB X-Failed-Recipients
+# was searched once per detector that asks (a quarter of a second each).
+MAX_ADDRESS_FIELD = 1000
 _XTEXT = re.compile(r"\\x\{([0-9A-Fa-f]{1,6})\}")
-_WHOLE = re.compile(r"^[^\s@<>\"(),;:]+@[^\s@<>\"(),;:]+\.[^\s@<>\"(),;:]+$")
+# The lookahead checks the domain's characters once: without it, a domain with many dots and a
+# blank before its end was retried from every dot to the end (quadratic).
+_WHOLE = re.compile(r"^[^\s@<>\"(),;:]+@(?=[^\s@<>\"(),;:]*$)[^\s@<>\"(),;:]+\.[^\s@<>\"(),;:]+$")
 # What the output contract takes for an address: a local part without spaces, brackets or a
 # type prefix, and a domain of labels or an address literal.  An undecodable byte (U+FFFD) is
 # not part of any real domain.
@@ -185,6 +234,7 @@ def normalize_address(value: str | None) -> str:
     (RFC 6531; ``utf-8;`` with RFC 6533 ``\\x{HEX}`` escapes) keep their non-ASCII characters."""
     if not value:
         return ""
+    value = value[:MAX_ADDRESS_FIELD]
     value = strip_type(value) if ";" in value else value.strip()
     value = _XTEXT.sub(_xtext, value) if "\\x{" in value else value
     whole = value.strip().strip("<>").strip()
@@ -201,6 +251,18 @@ def normalize_address(value: str | None) -> str:
     value = match.group(0).rstrip(".")
     local, _, domain = value.rpartition("@")
     return f"{local}@{domain.lower()}"
+
+
+def addresses_of(field: str, limit: int = MAX_RECIPIENTS) -> list[str]:
+    """The distinct addresses of a comma-separated field (X-Failed-Recipients), the first ``limit``."""
+    found: dict[str, None] = {}
+    for item in field.split(","):
+        if len(found) >= limit:
+            break
+        address = normalize_address(item)
+        if address:
+            found.setdefault(address)
+    return list(found)
 
 
 def find_status(text: str, failure: bool = False) -> str | None:
@@ -299,7 +361,7 @@ class Mail:
     @_cached
     def sender_line(self) -> str:
         """ "From: ...\nSubject: ..." of the report, which the detectors' sender patterns read."""
-        return f"From: {self.from_}\nSubject: {self.subject}"
+        return f"From: {self.from_[:SENDER_FIELD]}\nSubject: {self.subject[:SENDER_FIELD]}"
 
     @_cached
     def content_type(self) -> str:
@@ -358,7 +420,15 @@ def html_to_text(html: str) -> str:
     """Enough of an HTML body turned to text for the diagnostic scanners."""
     import html as htmllib
 
-    text = _TAG_RE.sub("\n", html)
-    text = _CELL_END_RE.sub(" ", text)  # table cells side by side stay apart ("<td>a@x</td><td>550 ...")
-    text = _ANY_TAG_RE.sub("", text)
+    text = _sub_tags(_TAG_RE, "\n", html)
+    text = _sub_tags(_CELL_END_RE, " ", text)  # table cells side by side stay apart ("<td>a@x</td><td>550 ...")
+    text = _sub_tags(_ANY_TAG_RE, "", text)
     return htmllib.unescape(text)
+
+
+def _sub_tags(tag_re: re.Pattern[str], repl: str, html: str) -> str:
+    """``tag_re.sub(repl, html)``, searched only up to the last ">": a tag's ``[^>]*`` run from a "<"
+    with no ">" after it would scan to the end of the text from every such "<" (quadratic), and no
+    tag can match there; before it, every run stops at the next ">"."""
+    end = html.rfind(">") + 1
+    return tag_re.sub(repl, html[:end]) + html[end:] if end else html

@@ -6,8 +6,7 @@ import re
 from email.message import Message
 
 from bounced.model import Original
-from bounced.parse.mime import ADDRESS_RE as _ADDRESS
-from bounced.parse.mime import Mail, decode_header, headers_from_text, normalize_address, part_text
+from bounced.parse.mime import Mail, decode_header, find_addresses, headers_from_text, normalize_address, part_text
 
 _HEADER_START = re.compile(r"^(?:Return-Path|Received|From|Message-I[dD]|Date|To|Subject|X-[\w-]+|DKIM-Signature|MIME-Version|Content-Type):", re.M | re.I)
 
@@ -54,7 +53,7 @@ def sole_recipient(mail: Mail) -> str | None:
     headers = returned_headers(mail)
     if headers is None:
         return None
-    found = {normalize_address(a) for name in ("To", "Cc") for a in _ADDRESS.findall(decode_header(headers.get(name)))}
+    found = {normalize_address(a) for name in ("To", "Cc") for a in find_addresses(decode_header(headers.get(name)))}
     found.discard("")
     return found.pop() if len(found) == 1 else None
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 from email.message import Message
 
 from bounced.classify.command import command_of
 from bounced.model import Action, Detection, Finding
 from bounced.parse.mime import (
+    MAX_RECIPIENTS,
     Mail,
+    addresses_of,
     field_blocks,
     find_reply_code,
     find_status,
@@ -88,6 +91,7 @@ def findings_from_blocks(blocks: list[dict[str, str]], text: str = "") -> tuple[
     """
     per_message: dict[str, str] = {}
     findings: list[Finding] = []
+    seen: set[tuple[str, Action]] = set()
     for block in blocks:
         if "final-recipient" not in block and "original-recipient" not in block and "x-actual-recipient" not in block:
             if not findings:
@@ -95,8 +99,11 @@ def findings_from_blocks(blocks: list[dict[str, str]], text: str = "") -> tuple[
             continue
         if not findings and "reporting-mta" in block:
             per_message.setdefault("reporting-mta", block["reporting-mta"])
+        if len(findings) >= MAX_RECIPIENTS:
+            break
         finding = _finding(block, text)
-        if finding is not None and all(f.address != finding.address or f.action != finding.action for f in findings):
+        if finding is not None and (finding.address, finding.action) not in seen:
+            seen.add((finding.address, finding.action))
             findings.append(finding)
     return per_message, findings
 
@@ -197,9 +204,14 @@ _EMPTY_REASON = re.compile(r"^\(reason:\s*\)")
 _RETURNED_START = re.compile(r"^(?:Return-Path|Received|Message-I[dD]|DKIM-Signature):", re.M)
 
 
+@lru_cache(maxsize=4)  # a report's text is asked about each of its recipients: lowered once
+def _lowered(text: str) -> str:
+    return text.lower()
+
+
 def text_about(text: str, address: str) -> str:
     """What a human-readable report says about ``address``: its line and the lines that follow, to a blank line."""
-    lower = text.lower()
+    lower = _lowered(text)
     index = lower.find(address.lower())
     while index >= 0:
         start = text.rfind("\n", 0, index) + 1
@@ -229,9 +241,14 @@ def _with_command(finding: Finding, report: str, text: str) -> Finding:
     if finding.command:
         return finding
     command = command_of(None, text_about(report, finding.address)) if report else None
-    if command is None and _TRANSCRIPT_DATA.search(text):  # the transcript follows the report proper
+    if command is None and _data_refused(text):  # the transcript follows the report proper
         command = "DATA"
     return replace(finding, command=command) if command else finding
+
+
+@lru_cache(maxsize=4)  # asked once per recipient of the same text
+def _data_refused(text: str) -> bool:
+    return _TRANSCRIPT_DATA.search(text) is not None
 
 
 def _from_transcript(finding: Finding, transcript: str, sole: bool) -> Finding:
@@ -272,12 +289,11 @@ class RFC3464:
             return Detection(self.name)
         report = mail.report if report is None else report
         per_message, findings = findings_from_blocks(blocks, report)
-        failed = [a for a in (normalize_address(x) for x in mail.header("X-Failed-Recipients").split(",")) if a]
-        if not findings and failed and mail.parts_of(*_DSN_TYPES):
+        if not findings and mail.parts_of(*_DSN_TYPES) and (failed := addresses_of(mail.header("X-Failed-Recipients"))):
             # An empty delivery-status part (Gmail's "Send mail as" failures): the recipients are in
             # X-Failed-Recipients (Exim's and Gmail's header), the reason in the human-readable part.
             summary = " ".join(report.split())[:1000]
-            findings = [Finding(address=a, diagnostic=text_about(report, a) or summary) for a in dict.fromkeys(failed)]
+            findings = [Finding(address=a, diagnostic=text_about(report, a) or summary) for a in failed]
         if not findings and (sole := sole_recipient(mail)) and mail.parts_of(*_DSN_TYPES):
             # A report whose delivery-status part lost its recipient blocks (Postfix's "Delivery
             # report unavailable"): the returned message's only recipient is the one that failed.

@@ -13,7 +13,15 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from bounced.model import Action, Detection, Finding
-from bounced.parse.mime import ADDRESS_RE, Mail, find_reply_code, find_status, normalize_address, returned_text_start
+from bounced.parse.mime import (
+    MAX_RECIPIENTS,
+    Mail,
+    find_addresses,
+    find_reply_code,
+    find_status,
+    normalize_address,
+    returned_text_start,
+)
 from bounced.regexlits import required_literals
 
 # An address that opens a recipient entry: at the start of a line, maybe quoted or bracketed,
@@ -62,51 +70,71 @@ def scan(text: str, fmt: Format) -> list[Finding]:
 
 
 def _entries(lines: list[str], entry_re: re.Pattern[str]) -> list[_Entry]:
-    entries: list[_Entry] = []
+    entries: dict[str, _Entry] = {}
     current: _Entry | None = None
     for line in lines:
         match = entry_re.match(line)
         if match is not None:
             address = normalize_address(match.group("addr"))
             if current is None or address != current.address:
-                known = next((e for e in entries if e.address == address), None)
+                known = entries.get(address)
                 if known is not None:
                     current = known
+                elif len(entries) >= MAX_RECIPIENTS:
+                    current = None  # the rest of the list is not read
+                    continue
                 else:
                     current = _Entry(address, [])
-                    entries.append(current)
+                    entries[address] = current
                 rest = match.group("rest").lstrip(" \t:.").strip()
                 if rest:
                     current.lines.append(rest)
                 continue
         if current is not None and line.strip():
             current.lines.append(line.strip())
-    return entries
+    return list(entries.values())
 
 
 def _finding(entry: _Entry, action: Action) -> Finding:
     return finding_from_text(entry.address, " ".join(entry.lines), action)
 
 
+# Characters of a diagnostic read from a report's text. Servers' replies are a line or a few (the
+# longest in the development corpus: 920); a report that gives many recipients one text of its
+# own (IMail, the bulleted DSN, Gmail) would otherwise have it copied into each of them.
+MAX_DIAGNOSTIC = 4000
+
+
 def finding_from_text(address: str, diagnostic: str, action: Action = Action.FAILED) -> Finding:
     """A Finding for ``address`` whose status, reply code, remote host and command come from text."""
-    diagnostic = " ".join(diagnostic.split())
-    remote = _REMOTE.search(diagnostic)
-    command = _COMMAND.search(diagnostic)
-    failure = action in (Action.FAILED, Action.DELAYED)
+    diagnostic, status, reply_code, remote, command = _reading(diagnostic, action in (Action.FAILED, Action.DELAYED))
     return Finding(
         address=address,
         action=action,
-        status=find_status(diagnostic, failure),
-        reply_code=find_reply_code(diagnostic, failure),
+        status=status,
+        reply_code=reply_code,
         diagnostic=diagnostic,
-        remote_mta=remote.group(1).lower() if remote else None,
-        command=command.group(1).upper() if command else None,
+        remote_mta=remote,
+        command=command,
+    )
+
+
+@lru_cache(maxsize=64)  # one text read once for all the recipients it is about
+def _reading(text: str, failure: bool) -> tuple[str, str | None, int | None, str | None, str | None]:
+    diagnostic = " ".join(text[: 4 * MAX_DIAGNOSTIC].split())[:MAX_DIAGNOSTIC]
+    remote = _REMOTE.search(diagnostic)
+    command = _COMMAND.search(diagnostic)
+    return (
+        diagnostic,
+        find_status(diagnostic, failure),
+        find_reply_code(diagnostic, failure),
+        remote.group(1).lower() if remote else None,
+        command.group(1).upper() if command else None,
     )
 
 
 def addresses_in(text: str) -> list[str]:
-    return list(dict.fromkeys(normalize_address(a) for a in ADDRESS_RE.findall(text)))
+    return list(dict.fromkeys(normalize_address(a) for a in find_addresses(text)))
 
 
 @lru_cache(maxsize=None)

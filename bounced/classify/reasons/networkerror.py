@@ -13,7 +13,8 @@ NO_ANSWER = phrases(
     r"connection refused",
     r"timed out while",
     # Gmail: "The recipient server did not accept our requests to connect. ... [mx.example.org 192.0.2.1: timed out]"
-    r"\[\S+ [\d.:a-f]+: timed out\]",
+    # tried from the first "[" of a word only: from every "[" of "[[[[..." the "\S+" ran to the word's end
+    r"(?<!\S)[^\s\[]*\[\S+ [\d.:a-f]+: timed out\]",
     r"server did not respond",
     # Gmail: "The recipient server did not accept our requests to connect."
     r"did not accept our requests to connect",

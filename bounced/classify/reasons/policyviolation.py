@@ -9,7 +9,8 @@ PHRASES = phrases(
     # security issue"
     r"(?:not accepted|rejected|refused|denied|blocked|bounced) (?:for|due to|by) (?:\S+ ){0,3}?polic(?:y|ies)",
     r"polic(?:y|ies) (?:violation|reasons|restrictions)",
-    r"violat\w* (?:\S+ ){0,3}?polic(?:y|ies)",
+    # tried from the first "violat" of a word only: from each of "violatviolat..." the "\w*" ran to its end
+    r"\b(?>\w*?(?=violat))violat\w*+ (?:\S+ ){0,3}?polic(?:y|ies)",
     r"content polic(?:y|ies)",
     r"organi[sz]ational settings",
     r"blocked because its content presents a potential",

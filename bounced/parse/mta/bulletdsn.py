@@ -19,8 +19,11 @@ from bounced.parse.textscan import finding_from_text
 
 PRIORITY = 15  # before gmail, whose wording it copies; its own banner is the sure sign
 
-_HEAD = re.compile(r"^\s*(Del[ei]?very to the following recipients? [^\n]*?):\s*$", re.M | re.I)
-_DETAILS = re.compile(r"Technical details:\s*\n(?P<text>.*?)(?:\n=====|\n\s*\n\s*\n|\Z)", re.S | re.I)
+# "^[^\S\n]*" where "^\s*" would run from every line start over all the blank lines below it
+# (quadratic in a run of them), and "\n[^\S\n]*\n" for "\n\s*\n": both match where the "\s*" forms did.
+_HEAD = re.compile(r"^[^\S\n]*(Del[ei]?very to the following recipients? [^\n]*?):[^\S\n]*$", re.M | re.I)
+_DETAILS = re.compile(r"Technical details:\s*\n(?P<text>.*?)(?:\n=====|\n[^\S\n]*\n[^\S\n]*\n|\Z)", re.S | re.I)
+_LISTED = re.compile(r"^[^\S\n]*\*\s*(\S+@\S+)", re.M)
 
 
 class BulletDSN:
@@ -35,7 +38,7 @@ class BulletDSN:
             return Detection(self.name)
         details = _DETAILS.search(text, head.end())
         listed = text[head.end() : details.start() if details else head.end() + 2000]
-        addresses = dict.fromkeys(normalize_address(m) for m in re.findall(r"^\s*\*\s*(\S+@\S+)", listed, re.M))
+        addresses = dict.fromkeys(normalize_address(m) for m in _LISTED.findall(listed))
         why = " ".join(head.group(1).split())
         if details:
             why += ": " + " ".join(details.group("text").split())

@@ -20,10 +20,10 @@ class Exchange2003(TextDetector):
     formats = (
         Format(
             re.compile(
-                r"^\s*(?:The following recipient\(s\) could not be reached|did not reach the following recipient\(s\)):[^\n]*\n",
+                r"^[^\S\n]*(?:The following recipient\(s\) could not be reached|did not reach the following recipient\(s\)):[^\n]*\n",
                 re.M | re.I,
             ),
-            end=re.compile(r"^\s*(?:The following recipient\(s\) (?!could not)|-+ ?Original message)", re.M | re.I),
+            end=re.compile(r"^[^\S\n]*(?:The following recipient\(s\) (?!could not)|-+ ?Original message)", re.M | re.I),
             entry=_ENTRY,
         ),
     )

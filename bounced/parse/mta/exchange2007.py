@@ -17,11 +17,12 @@ from bounced.parse.textscan import finding_from_text
 PRIORITY = 30
 
 _START = re.compile(
-    r"^\s*Delivery has failed to these recipients or (?:groups|distribution lists):[ \t]*$", re.M | re.I
+    r"^[^\S\n]*Delivery has failed to these recipients or (?:groups|distribution lists):[ \t]*$", re.M | re.I
 )
-_ADMIN = re.compile(r"^\s*Diagnostic information for administrators:[ \t]*$", re.M | re.I)
-_END = re.compile(r"^\s*Original message headers:|^Received: ", re.M | re.I)
-_LISTED = re.compile(r"^\s*(?:[^\n<]*?\()?<?(" + ADDRESS_RE.pattern + r")", re.M | re.A)
+_ADMIN = re.compile(r"^[^\S\n]*Diagnostic information for administrators:[ \t]*$", re.M | re.I)
+_END = re.compile(r"^[^\S\n]*Original message headers:|^Received: ", re.M | re.I)
+# "\s*+": not given back, which a line of blanks made quadratic (the address cannot start in them)
+_LISTED = re.compile(r"^\s*+(?:[^\n<]*?\()?<?(" + ADDRESS_RE.pattern + r")", re.M | re.A)
 
 
 def _blocks(text: str) -> dict[str, list[str]]:

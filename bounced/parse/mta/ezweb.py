@@ -24,7 +24,10 @@ _FORMATS = (
     Format(_REJECTED, end=re.compile(r"^-{10,}", re.M)),
     Format(
         re.compile(r"^Your mail sent on:[^\n]*\n", re.M),
-        entry=re.compile(r"^\s*Could not be delivered to:\s*<?(?P<addr>[^\s<>]+@[^\s<>]+?)>?(?P<rest>\s*)$", re.I),
+        # the address is the whole word: asked for an "@" once (each "@" of a long word was tried to its end)
+        entry=re.compile(
+            r"^\s*Could not be delivered to:\s*<?(?=[^\s<>]*?[^\s<>]@[^\s<>])(?P<addr>[^\s<>]++)>?(?P<rest>\s*)$", re.I
+        ),
     ),
 )
 _BARE = re.compile(r"^<?(" + ADDRESS_RE.pattern + r")>?\s*$", re.M | re.A)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from bounced.model import Action, Detection, Finding
-from bounced.parse.mime import Mail, normalize_address
+from bounced.parse.mime import Mail, addresses_of
 
 PRIORITY = 20
 
@@ -34,8 +34,7 @@ class GoogleGroups:
         diagnostic = paragraphs[1] if len(paragraphs) > 1 else (paragraphs[0] if paragraphs else "")
         findings = tuple(
             Finding(address=address, action=Action.FAILED, diagnostic=diagnostic[:500], reason="rejected")
-            for address in dict.fromkeys(normalize_address(a) for a in failed.split(","))
-            if address
+            for address in addresses_of(failed)
         )
         return Detection(self.name, findings)
 

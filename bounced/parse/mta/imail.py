@@ -19,8 +19,20 @@ from bounced.parse.textscan import finding_from_text
 
 PRIORITY = 40
 
-_TO = re.compile(r"^\s*undeliverable to (\S+@\S+?)\s*$", re.M | re.I)
+# The address is the rest of the line: "\S+@\S+?" with a lazy end would try every "@" of a long
+# token and run to its end from each (quadratic); the lookahead asks for an "@" once.
+_TO = re.compile(r"^[^\S\n]*undeliverable to (?=\S+@\S)(\S+)[^\S\n]*$", re.M | re.I)
 _RESPONSE = re.compile(r"^Body of message generated response:\s*$", re.M | re.I)
+
+
+_SPACE = re.compile(r"\s*")
+
+
+def _after(report: str, end: int) -> int:
+    """Where the first "undeliverable to" line's match ended when it was written with "\\s*$": at the last
+    line break of the blank lines that follow it."""
+    blank_end = _SPACE.match(report, end).end()
+    return blank_end if blank_end == len(report) else report.rfind("\n", end, blank_end)
 
 
 class IMail:
@@ -34,7 +46,7 @@ class IMail:
         if not targets:
             return Detection(self.name)
         response = _RESPONSE.search(report)
-        said = report[response.end():] if response else report[_TO.search(report).end():]
+        said = report[response.end():] if response else report[_after(report, _TO.search(report).end()):]
         said = said.split("\n\n")[0] if "\n\n" in said.strip("\n") else said
         findings = tuple(finding_from_text(a, said) for a in dict.fromkeys(normalize_address(t) for t in targets) if a)
         return Detection(self.name, findings)

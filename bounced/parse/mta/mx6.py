@@ -11,13 +11,16 @@ import re
 from dataclasses import replace
 
 from bounced.model import Action, Detection
-from bounced.parse.mime import ADDRESS_RE, Mail, normalize_address
+from bounced.parse.mime import Mail, find_addresses, normalize_address
 from bounced.parse.textscan import finding_from_text
 
 PRIORITY = 30
 
+# "(?:\.|(?<!\s))\s+" where "\.?\s+" was: the lazy list ends where the blanks before "Reason:" start,
+# not at each of them in turn (each of which ran to the end of a long run of blanks: quadratic).
 _SENTENCE = re.compile(
-    r"^The following recipients returned (permanent|temporary) errors:\s*(.+?)\.?\s+Reason:\s*([^\n]+)$", re.M | re.I
+    r"^The following recipients returned (permanent|temporary) errors:\s*(.+?)(?:\.|(?<!\s))\s+Reason:\s*([^\n]+)$",
+    re.M | re.I,
 )
 _SERVER = re.compile(r"SMTP Server <([^>]+)> refused to accept your message \((\w[\w ]*)\)", re.I)
 _BRACKETED = re.compile(r"error message:\s*\[(.+)\]", re.I)
@@ -35,7 +38,7 @@ class MX6:
             action = Action.DELAYED if kind.lower() == "temporary" else Action.FAILED
             said = _BRACKETED.search(reason)
             server = _SERVER.search(reason)
-            for address in ADDRESS_RE.findall(listed):
+            for address in find_addresses(listed):
                 finding = finding_from_text(normalize_address(address), said.group(1) if said else reason, action)
                 if server is not None:
                     finding = replace(finding, remote_mta=server.group(1), command=server.group(2).upper())

@@ -15,7 +15,7 @@ from bounced.parse.textscan import Format, TextDetector
 PRIORITY = 30
 
 _END = re.compile(
-    r"^\s*(?:Below is a copy of the original message|Please note that this is only a temporary failure report)",
+    r"^[^\S\n]*(?:Below is a copy of the original message|Please note that this is only a temporary failure report)",
     re.M | re.I,
 )
 

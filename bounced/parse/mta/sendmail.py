@@ -22,7 +22,10 @@ from bounced.parse.transcript import SECTION_END, SAYS, TRANSCRIPT, failed_comma
 
 PRIORITY = 40
 
-_LISTED = re.compile(r"^[ \t]*-{2,} ?The following addresses? (?:had|has) ([\w -]+?) ?-{2,}[ \t]*$", re.M | re.I)
+# "(?<!--)": the closing dashes are tried from the first two dashes of a run only, not from each of
+# them to the end of the line (cubic in a long run); the same lines match, at most a trailing blank
+# or dash of the words differs.
+_LISTED = re.compile(r"^[ \t]*-{2,} ?The following addresses? (?:had|has) ([\w -]+?)(?<!--) ?-{2,}[ \t]*$", re.M | re.I)
 _ADDRESS = re.compile(r"<?(" + ADDRESS_RE.pattern + r")>?", re.A)
 _EXPANDED = re.compile(r"^\(expanded from:?\s*<?([^<>()\s]+@[^<>()\s]+)>?\)$", re.I)
 _REASON = re.compile(r"^[(\[]?(?:reason:)?\s*(.*?)[)\]]?$", re.I)

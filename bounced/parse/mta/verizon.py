@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from bounced.model import Detection
-from bounced.parse.mime import ADDRESS_RE, Mail, normalize_address
+from bounced.parse.mime import Mail, find_addresses, normalize_address
 from bounced.parse.textscan import finding_from_text
 
 PRIORITY = 30
@@ -32,7 +32,7 @@ class Verizon:
         if to is None:
             return Detection(self.name)
         said = error.group(1).strip() if error else ""
-        addresses = dict.fromkeys(normalize_address(a) for a in ADDRESS_RE.findall(to.group(1)))
+        addresses = dict.fromkeys(normalize_address(a) for a in find_addresses(to.group(1)))
         return Detection(self.name, tuple(finding_from_text(a, said) for a in addresses if a))
 
 

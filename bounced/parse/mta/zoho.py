@@ -19,11 +19,21 @@ PRIORITY = 20
 
 _SENDER = re.compile(r"@(?:[\w-]+\.)*zoho(?:mail)?\.(?:com|eu|in|jp)\b", re.I)
 _FAILED = re.compile(r"^([^\s@]+@[\w.-]+)\s+(.+)$", re.M)
+# The address is the whole word, asked for an "@" once; the words run to the end of the line, less a
+# closing "]" (_said). Written "[^\s<>,]+@[^\s<>,]+" and "(.*?)\]?\s*$", each "@" of a long word and
+# each blank of a long run was tried to its end (quadratic).
 _BRACKETED = re.compile(
-    r"^\[Status: *(\w+), *Address: *<?([^\s<>,]+@[^\s<>,]+)>?, *(?:ResponseCode *(\d{3}))?[, ]*(.*?)\]?\s*$", re.M
+    r"^\[Status: *(\w+), *Address: *<?(?=[^\s<>,]*?[^\s<>,]@[^\s<>,])([^\s<>,]++)>?, *(?:ResponseCode *(\d{3}))?[, ]*(.*)$",
+    re.M,
 )
 _HEADERS = re.compile(r"^(?:Received|Message-ID|From|To|Date|Subject) ?:", re.M | re.I)
 _RETRY = re.compile(r"will be retried|WARNING MESSAGE ONLY", re.I)
+
+
+def _said(rest: str) -> str:
+    """The words of a bracketed line: the rest of the line without its closing "]" and blanks."""
+    rest = rest.rstrip()
+    return rest[:-1] if rest.endswith("]") else rest
 
 
 class Zoho:
@@ -40,7 +50,7 @@ class Zoho:
         for _status, address, code, said in (m.groups() for m in _BRACKETED.finditer(report)):
             action = Action.DELAYED if delayed else Action.FAILED
             findings.append(
-                finding_from_text(normalize_address(address), f"{code or ''} {said.strip(', ')}".strip(), action)
+                finding_from_text(normalize_address(address), f"{code or ''} {_said(said).strip(', ')}".strip(), action)
             )
         if not findings:
             for address, said in (m.groups() for m in _FAILED.finditer(report)):
