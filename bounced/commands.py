@@ -193,24 +193,22 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
     @click.option("--domain", help="bounce domain for the Return-Paths (default: the first configured)")
     @settings_options
     def register(settings: Settings, fmt: str, domain: str | None) -> None:
-        """Register sends from stdin (message_id, recipient, campaign, sent_at[, key, envelope_id]); print Return-Paths."""
-        text = sys.stdin.read()
-        if fmt == "csv":
-            rows = list(csv.DictReader(io.StringIO(text)))
-        else:
-            try:
-                rows = [json.loads(line) for line in text.splitlines() if line.strip()]
-            except json.JSONDecodeError as exc:
-                raise click.ClickException(f"stdin: not JSON Lines: {exc}") from exc
-        for i, row in enumerate(rows, 1):
-            if not row.get("recipient") or not row.get("sent_at"):
-                raise click.ClickException(f"row {i}: recipient and sent_at are required")
-        settings.verp_secret()  # first: a sender that cannot sign creates no database
-        sender = Sender(Store(settings.database_path()), settings)
-        sent = sender.register_many(rows)
-        for s in sent:
-            path = sender.return_path(s.key, domain) if (domain or settings.bounce_domains) else ""
-            click.echo(json.dumps({"key": s.key, "message_id": s.message_id, "recipient": s.recipient, "return_path": path}))
+        """Register sends from stdin (message_id, recipient, campaign, sent_at[, key, envelope_id]); print Return-Paths.
+
+        Every row is checked before any is registered (a bad one: its line and why, exit 1, nothing
+        registered); then they are registered in batches, each Return-Path printed as its batch commits."""
+        from bounced.registering import checked_copy
+
+        with checked_copy(sys.stdin, fmt) as rows:  # the rows, checked, on disk: memory stays constant
+            settings.verp_secret()  # first: a sender that cannot sign creates no database
+            sender = Sender(Store(settings.database_path()), settings)
+            signing = bool(domain or settings.bounce_domains)
+            out = sys.stdout
+            for s in sender.register_stream(rows):
+                path = sender.return_path(s.key, domain) if signing else ""
+                out.write(json.dumps({"key": s.key, "message_id": s.message_id, "recipient": s.recipient,
+                                      "return_path": path}) + "\n")
+            out.flush()
 
     @cli.group()
     def verp() -> None:
@@ -366,6 +364,27 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
         for setting in SETTINGS:
             value = getattr(settings, setting.name)
             click.echo(f"{setting.name} = {json.dumps(list(value) if isinstance(value, tuple) else value)}  # {setting.help}")
+
+    @cli.command()
+    @click.option("--dry-run", is_flag=True, help="print what would be emptied; change nothing")
+    @click.option("--days", type=click.IntRange(min=1), default=None,
+                  help="keep the raw bytes of the last DAYS days (default: retention_days)")
+    @settings_options
+    def prune(settings: Settings, dry_run: bool, days: int | None) -> None:
+        """Empty the raw bytes of processed messages older than retention_days; events, states and the audit stay.
+
+        Run it daily (a timer or cron); it works in small transactions, so the listener keeps answering.
+        The file keeps its size (freed pages are reused); see the README for VACUUM and backups."""
+        from bounced.retention import cutoff, describe
+        from bounced.retention import prune as run
+
+        days = days or settings.retention_days
+        if not days:
+            click.echo("retention_days is 0: raw messages are kept forever; nothing to prune")
+            return
+        result = run(existing_store(settings), cutoff(days), dry_run)
+        for line in describe(result, dry_run):
+            click.echo(line)
 
     @cli.command("reprocess")
     @click.option("--all", "which", flag_value="all", help="every stored message")

@@ -111,6 +111,7 @@ def m004_trust(db: Database) -> None:
         db["events"].add_column("reported", str)
 
 
+
 def campaign_rates_sql(where: str = "1") -> str:
     """Sent, hard, soft and complaints per campaign; each send counts once (hard before soft)."""
     return f"""
@@ -145,3 +146,17 @@ def _views(db: Database) -> None:
 
 def apply(db: Database) -> None:
     MIGRATIONS.apply(db)
+
+
+@MIGRATIONS()
+def m008_growth(db: Database) -> None:
+    """``pruned_at``: when `bounced prune` emptied the raw bytes of an old message (its row, hash,
+    state and events stay, so counts stay and a replay is still a duplicate; it cannot be parsed
+    again).  ``full_size``: the size of a message larger than max_message_size, of which only the
+    first bytes were kept (NULL: kept whole)."""
+    columns = db["raw_messages"].columns_dict
+    if "pruned_at" not in columns:
+        db["raw_messages"].add_column("pruned_at", str)
+    if "full_size" not in columns:
+        db["raw_messages"].add_column("full_size", int)
+    db.execute("CREATE INDEX IF NOT EXISTS idx_raw_messages_received ON raw_messages (received_at)")

@@ -236,13 +236,15 @@ class Store:
             self.conn.execute(f"UPDATE raw_messages SET {sets} WHERE id = ?", (*fields.values(), raw_id))
 
     def raw_ids(self, where: str = "1", params: Iterable[Any] = (), limit: int = -1) -> list[int]:
-        sql = f"SELECT id FROM raw_messages WHERE {where} ORDER BY id LIMIT ?"
+        """Ids of the raw messages that can be parsed (not pruned) matching ``where``, oldest first."""
+        sql = f"SELECT id FROM raw_messages WHERE pruned_at IS NULL AND ({where}) ORDER BY id LIMIT ?"
         return [r["id"] for r in self.query(sql, [*params, limit])]
 
     # -- sends ------------------------------------------------------------------------------
 
     def register(self, rows: Iterable[dict[str, Any]]) -> list[Sent]:
-        """Upsert sends on their natural key (message id, recipient); a key is made where none is given."""
+        """Upsert sends on their natural key (message id, recipient); a key is made where none is given.
+        One transaction for the lot: callers with a long stream pass it in batches."""
         out: list[Sent] = []
         with self._write():
             for row in rows:
@@ -254,16 +256,15 @@ class Store:
                         "SELECT key FROM sent WHERE message_id = ? AND recipient = ?", (message_id, recipient)
                     ).fetchone()
                 key = row.get("key") or (existing[0] if existing else secrets.token_hex(6))
-                self.conn.execute(
+                found = self.conn.execute(
                     "INSERT INTO sent (key, message_id, recipient, campaign, sent_at, envelope_id, registered_at)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT(key) DO UPDATE SET message_id = excluded.message_id, recipient = excluded.recipient,"
-                    " campaign = excluded.campaign, sent_at = excluded.sent_at, envelope_id = excluded.envelope_id",
+                    " campaign = excluded.campaign, sent_at = excluded.sent_at, envelope_id = excluded.envelope_id"
+                    " RETURNING id, key, message_id, recipient, campaign, sent_at, envelope_id",
                     (key, message_id, recipient, row.get("campaign"), row["sent_at"], row.get("envelope_id"), now()),
-                )
-                found = self.sent_by("key", key)
-                assert found is not None
-                out.append(found)
+                ).fetchone()
+                out.append(Sent(*found))
         return out
 
     def sent_by(self, column: str, value: str) -> Sent | None:
