@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections.abc import Callable
@@ -12,6 +10,7 @@ from typing import Any
 import click
 
 from bounced import verp as verp_mod
+from bounced.cliout import checked_address, emit, output_options, since_option
 from bounced.config import Settings
 from bounced.errors import BouncedError
 from bounced.intake.files import check_paths, iter_messages
@@ -38,21 +37,9 @@ def Sender(*args: Any) -> Any:  # noqa: N802
     return _Sender(*args)
 
 
-def _emit(rows: list[dict[str, Any]], fmt: str) -> None:
-    if fmt == "json":
-        for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False, default=str))
-    elif fmt == "csv":
-        buf = io.StringIO()
-        if rows:
-            writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-        click.echo(buf.getvalue(), nl=False)
-    else:
-        from tabulate import tabulate
-
-        click.echo(tabulate(rows, headers="keys") if rows else "(none)")
+EVENT_COLUMNS = ("event_at", "kind", "reason", "bounce_type", "status", "correlation", "counts", "storm", "rule", "reported")
+LISTED_EVENT_COLUMNS = ("received_at", "address", "kind", "reason", "bounce_type", "status", "reply_code", "correlation",
+                        "counts", "campaign")
 
 
 def existing_store(settings: Settings) -> Any:
@@ -243,67 +230,80 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
 
     @cli.command()
     @click.argument("address")
-    @click.option("--json", "as_json", is_flag=True)
+    @output_options
     @settings_options
-    def status(settings: Settings, address: str, as_json: bool) -> None:
-        """An address's state, the rule that fired, and its events."""
-        store = existing_store(settings)
-        from bounced.parse.mime import normalize_address
+    def status(settings: Settings, address: str, fmt: str | None) -> None:
+        """An address's state, the rule that fired, its events and audit trail.
 
-        address = normalize_address(address) or address
+        A table by default; --json: one object (state, events, audit); --nl, --csv, --tsv: the events."""
+        address = checked_address(address)
+        store = existing_store(settings)
         state = store.address_state(address)
         events = store.query(
             "SELECT event_at, kind, reason, bounce_type, status, correlation, counts, storm, rule,"
             " nullif(reported, address) AS reported FROM events WHERE address = ? ORDER BY event_at, id", [address])
         audit = store.query("SELECT at, action, why, actor FROM audit WHERE address = ? ORDER BY id", [address])
-        if as_json:
+        if fmt == "json":
             click.echo(json.dumps({"address": address, "state": state, "events": events, "audit": audit}, default=str))
+            return
+        if fmt in ("nl", "csv", "tsv"):
+            emit(events, fmt, EVENT_COLUMNS)
             return
         if state is None:
             click.echo(f"{address}: no events")
             return
         click.echo(f"{address}: {state['state']} (rule {state['rule']}): {state['why']}")
-        _emit(events, "table")
+        emit(events, "table")
         if audit:
             click.echo()
-            _emit(audit, "table")
+            emit(audit, "table")
 
     @cli.command()
-    @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+    @output_options
+    @click.option("--format", "legacy", type=click.Choice(["table", "csv", "json"]), hidden=True,
+                  help="deprecated: --table, --csv, or --nl (what --format json printed)")
     @settings_options
-    def suppressed(settings: Settings, fmt: str) -> None:
+    def suppressed(settings: Settings, fmt: str | None, legacy: str | None) -> None:
         """Suppressed addresses, with the rule and why."""
-        _emit(existing_store(settings).query("SELECT * FROM suppressed"), fmt)
+        if legacy:
+            fmt = fmt or {"json": "nl"}.get(legacy, legacy)
+            click.echo(f"Warning: --format is deprecated; use --{fmt}", err=True)
+        emit(existing_store(settings).query("SELECT * FROM suppressed"), fmt,
+             ("address", "suppressed_at", "rule", "why", "last_reason"))
 
     @cli.command()
     @click.option("--campaign")
-    @click.option("--since", help="ISO date: sends on or after it")
-    @click.option("--json", "as_json", is_flag=True)
+    @since_option("sends on or after DATE")
+    @output_options
     @settings_options
-    def stats(settings: Settings, campaign: str | None, since: str | None, as_json: bool) -> None:
+    def stats(settings: Settings, campaign: str | None, since: str | None, fmt: str | None) -> None:
         """Sent, hard, soft and complaints per campaign, with hard- and soft-bounce rates."""
         from bounced.reports import stats_rows
 
-        _emit(stats_rows(existing_store(settings), campaign, since), "json" if as_json else "table")
+        emit(stats_rows(existing_store(settings), campaign, since), fmt,
+             ("campaign", "sent", "hard", "soft", "complaints", "hard_rate", "soft_rate"))
 
     @cli.command()
-    @click.option("--since", help="ISO date: events received on or after it")
+    @since_option("events received on or after DATE")
     @click.option("--reason")
     @click.option("--address")
-    @click.option("--limit", type=int, default=100, show_default=True)
-    @click.option("--json", "as_json", is_flag=True)
+    @click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
+    @output_options
     @settings_options
-    def events(settings: Settings, since: str | None, reason: str | None, address: str | None, limit: int, as_json: bool) -> None:
+    def events(settings: Settings, since: str | None, reason: str | None, address: str | None, limit: int,
+               fmt: str | None) -> None:
         """Recorded bounce events, newest first."""
+        if address is not None:
+            address = checked_address(address, "--address")
         where, params = ["1"], []
         for column, value, op in (("received_at", since, ">="), ("reason", reason, "="), ("address", address, "=")):
             if value:
                 where.append(f"{column} {op} ?")
                 params.append(value)
         rows = existing_store(settings).query(
-            "SELECT received_at, address, kind, reason, bounce_type, status, reply_code, correlation, counts, campaign"
+            f"SELECT {', '.join(LISTED_EVENT_COLUMNS)}"
             f" FROM events WHERE {' AND '.join(where)} ORDER BY received_at DESC, id DESC LIMIT ?", [*params, limit])
-        _emit(rows, "json" if as_json else "table")
+        emit(rows, fmt, LISTED_EVENT_COLUMNS)
 
     @cli.command()
     @click.argument("address")
