@@ -24,7 +24,7 @@ from bounced.parse import parse_message
 def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--config and --db, turned into a Settings passed as ``settings``; library errors become one line."""
 
-    @click.option("--config", "config_path", envvar=config_mod.CONFIG_ENV, type=click.Path(dir_okay=False),
+    @click.option("--config", "config_path", envvar=config_mod.CONFIG_ENV, metavar="FILE",  # read (and refused) by config.load
                   help=f"configuration file (default {config_mod.DEFAULT_CONFIG} if present)")
     @click.option("--db", "database", type=click.Path(dir_okay=False), help="SQLite database (overrides the config)")
     @functools.wraps(func)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 from collections.abc import Callable
@@ -119,7 +120,13 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
         settings = override(settings, listen=listen, lmtp=lmtp)
         refuse_problems(settings)
         configure()  # sd-daemon priorities under the journal; aiosmtpd's per-command trace muted
-        asyncio.run(run(settings))
+        try:
+            asyncio.run(run(settings))
+        except OSError as exc:
+            if exc.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
+                raise
+            # a port in use or not ours to bind: the operator's problem, in one line (exit 1)
+            raise click.ClickException(f"cannot listen: {exc.strerror or exc}") from exc
 
     @cli.command()
     @click.option("--mailbox", "names", multiple=True, help="a [mailbox.NAME] of the config (default: all)")
