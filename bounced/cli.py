@@ -77,7 +77,7 @@ def parse(settings: Settings, paths: tuple[str, ...], as_json: bool, jobs: int |
     out = sys.stdout
     if not as_json:
         out.write("source\tkind\taddress\tstatus\treason\ttype\tdiagnostic\n")
-    for text in render_all(iter_messages(list(paths)), render, jobs or default_jobs()):
+    for text in render_all(iter_messages(list(paths), settings.max_message_size), render, jobs or default_jobs()):
         out.write(text)
     out.flush()
 

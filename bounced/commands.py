@@ -98,7 +98,7 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
         show = bars.shown(progress)
         with bars.byte_bar("ingest", bars.input_bytes(paths) if show else None, show) as advance:
             with store.batch(every=200) as tick:  # files are the source of truth: one commit per 200
-                for source, data in iter_messages(list(paths)):
+                for source, data in iter_messages(list(paths), settings.max_message_size):
                     outcome = pipeline.ingest(data, source)
                     counts[outcome.state] = counts.get(outcome.state, 0) + 1
                     tick()

@@ -178,16 +178,17 @@ class Store:
     # -- raw messages -----------------------------------------------------------------------
 
     def store_raw(self, data: bytes, source: str, mail_from: str | None = None, rcpt_to: str | None = None) -> tuple[int, bool]:
-        """Keep a raw message durably; (id, True) if these exact bytes were already stored."""
+        """Keep a raw message durably; (id, True) if these exact bytes were already stored.  The first
+        bytes of a message over the cap (intake.files.Cut) are stored with the size it had (full_size)."""
         digest = hashlib.sha256(data).hexdigest()
         with self._write():
             row = self.conn.execute("SELECT id FROM raw_messages WHERE sha256 = ?", (digest,)).fetchone()
             if row:
                 return row[0], True
             cur = self.conn.execute(
-                "INSERT INTO raw_messages (sha256, raw, size, source, mail_from, rcpt_to, received_at, state)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, 'stored')",
-                (digest, data, len(data), source, mail_from, rcpt_to, now()),
+                "INSERT INTO raw_messages (sha256, raw, size, source, mail_from, rcpt_to, received_at, state, full_size)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, 'stored', ?)",
+                (digest, data, len(data), source, mail_from, rcpt_to, now(), getattr(data, "full_size", None)),
             )
             return int(cur.lastrowid or 0), False
 
@@ -198,9 +199,11 @@ class Store:
         at = now()
         with self._write():
             known = self._raw_ids_by_digest(digests)
-            new = {d: (d, data, len(data), source, at) for d, (data, source) in zip(digests, items) if d not in known}
+            new = {d: (d, data, len(data), source, at, getattr(data, "full_size", None))
+                   for d, (data, source) in zip(digests, items) if d not in known}
             self.conn.executemany(
-                "INSERT INTO raw_messages (sha256, raw, size, source, received_at, state) VALUES (?, ?, ?, ?, ?, 'stored')",
+                "INSERT INTO raw_messages (sha256, raw, size, source, received_at, state, full_size)"
+                " VALUES (?, ?, ?, ?, ?, 'stored', ?)",
                 list(new.values()),
             )
             ids = {**known, **self._raw_ids_by_digest(list(new))}

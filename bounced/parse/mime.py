@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.errors
 import email.header
 import email.utils
 import re
@@ -33,7 +34,12 @@ _FAILURE_REPLY_RE = re.compile(_REPLY_RE.pattern.replace("[245]", "[45]", 1))
 _NEWLINES = re.compile(rb"\r\n?")
 
 
-_NESTED = re.compile(rb"^content-type:[ \t]*message/(?:rfc822|global)", re.I | re.M)
+_NESTED = re.compile(rb"^content-type:[ \t]*(?:message/(?:rfc822|global)|multipart/)", re.I | re.M)
+
+
+class NestedTooDeeply(email.errors.MessageDefect):
+    """The message nests parts deeper than we read (a MIME depth limit, as Sisimai has): it was cut
+    before the first part too deep, and what is above is read."""
 
 
 def parse_bytes(data: bytes) -> Message:
@@ -41,13 +47,17 @@ def parse_bytes(data: bytes) -> Message:
 
     mimeparse builds the tree feedparser would, faster; what it declines, feedparser parses.
 
-    The email package recurses once per nested message/rfc822 part; a message nested deeper
-    than Python's recursion limit is cut before its MAX_DEPTH-th nested part and parsed again,
-    so that a readable report on top is still read."""
+    The MIME depth limit: parts nested deeper than mimeparse.MAX_NESTING levels are not read.  The
+    message is cut where the first of them starts, what is above is parsed, and the tree is marked
+    with a NestedTooDeeply defect (parse_message reports it).  Where feedparser parses (a message
+    mimeparse declines) and recurses past Python's limit, the cut is before the MAX_DEPTH-th
+    nested container part.  Either way a readable report on top is still read, in linear time."""
     if b"\r" in data:
         data = _NEWLINES.sub(b"\n", data)
     try:
         return mimeparse.parse_text(data.decode("ascii", "surrogateescape"))  # compat32 BytesParser's decoding
+    except mimeparse.TooDeep as deep:  # (one character a byte, so the offset is one in the bytes)
+        return _cut(data, deep.offset)
     except mimeparse.Fallback:  # something feedparser notes a defect for: let it build that tree
         pass
     try:
@@ -56,7 +66,14 @@ def parse_bytes(data: bytes) -> Message:
         nested = [m.start() for m, _ in zip(_NESTED.finditer(data), range(MAX_DEPTH + 1))]
         if len(nested) <= MAX_DEPTH:
             raise
-        return _PARSER.parsebytes(data[: nested[MAX_DEPTH]])
+        return _cut(data, nested[MAX_DEPTH])
+
+
+def _cut(data: bytes, offset: int) -> Message:
+    """The message above ``offset`` (where a part too deep starts), marked NestedTooDeeply."""
+    msg = _PARSER.parsebytes(data[:offset])
+    msg.defects.append(NestedTooDeeply())
+    return msg
 
 
 def decode_header(value: object) -> str:
