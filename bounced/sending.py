@@ -10,6 +10,7 @@ uses; it never makes a secret of its own (a ConfigError says what is missing).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from itertools import islice
@@ -83,6 +84,9 @@ class Sender:
             yield from sent
 
 
+_SPACE = re.compile(r"\s")
+
+
 def check_row(row: Any) -> dict[str, Any]:
     """One send to register, checked: a recipient that looks like an address, a sent_at that is an
     ISO 8601 time (a date alone is its midnight; no offset is UTC), turned into UTC.  InputError says why."""
@@ -91,7 +95,7 @@ def check_row(row: Any) -> dict[str, Any]:
     recipient, sent_at = row.get("recipient"), row.get("sent_at")
     if not recipient or not isinstance(recipient, str):
         raise InputError("recipient is missing")
-    if "@" not in recipient or any(c.isspace() for c in recipient.strip()):
+    if "@" not in recipient or _SPACE.search(recipient.strip()):
         raise InputError(f"recipient {recipient!r} is not an address")
     if not sent_at:
         raise InputError("sent_at is missing")

@@ -249,6 +249,7 @@ class Store:
         """Upsert sends on their natural key (message id, recipient); a key is made where none is given.
         One transaction for the lot: callers with a long stream pass it in batches."""
         out: list[Sent] = []
+        at = now()
         with self._write():
             for row in rows:
                 recipient = row["recipient"]
@@ -265,7 +266,7 @@ class Store:
                     " ON CONFLICT(key) DO UPDATE SET message_id = excluded.message_id, recipient = excluded.recipient,"
                     " campaign = excluded.campaign, sent_at = excluded.sent_at, envelope_id = excluded.envelope_id"
                     " RETURNING id, key, message_id, recipient, campaign, sent_at, envelope_id",
-                    (key, message_id, recipient, row.get("campaign"), row["sent_at"], row.get("envelope_id"), now()),
+                    (key, message_id, recipient, row.get("campaign"), row["sent_at"], row.get("envelope_id"), at),
                 ).fetchone()
                 out.append(Sent(*found))
         return out
