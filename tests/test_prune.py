@@ -133,3 +133,17 @@ def test_cli_prune_with_retention_zero_keeps_everything(run, settings, monkeypat
     result = run("prune")
     assert (result.exit_code, result.output) == (0, "retention_days is 0: raw messages are kept forever; nothing to prune\n")
     assert rows(Store(settings.database_path()), "SELECT count(*) FROM raw_messages WHERE pruned_at IS NULL") == [(1,)]
+
+
+def test_registering_the_send_of_a_pruned_orphan_leaves_it_as_it_was(settings):
+    from bounced.sending import Sender
+
+    store = Store(settings.database_path())
+    Pipeline(store, settings).ingest(mkmail.dsn("late@example.org", message_id="<late@x>"), "r.eml")
+    store.conn.execute("UPDATE raw_messages SET received_at = ?", (OLD,))
+    prune(store, cutoff(400))
+    before = rows(store, "SELECT * FROM events"), rows(store, "SELECT state, kind, report_key FROM raw_messages")
+    Sender(store, settings).register_many([{"message_id": "<late@x>", "recipient": "late@example.org",
+                                            "sent_at": "2026-11-19T00:00:00+00:00"}])
+    assert (rows(store, "SELECT * FROM events"), rows(store, "SELECT state, kind, report_key FROM raw_messages")) == before
+    assert rows(store, "SELECT correlation, counts FROM events") == [("foreign", 0)]
