@@ -24,7 +24,7 @@ from bounced.parse import parse_message
 def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--config and --db, turned into a Settings passed as ``settings``; library errors become one line."""
 
-    @click.option("--config", "config_path", envvar=config_mod.CONFIG_ENV, type=click.Path(dir_okay=False),
+    @click.option("--config", "config_path", envvar=config_mod.CONFIG_ENV, metavar="FILE",  # read (and refused) by config.load
                   help=f"configuration file (default {config_mod.DEFAULT_CONFIG} if present)")
     @click.option("--db", "database", type=click.Path(dir_okay=False), help="SQLite database (overrides the config)")
     @functools.wraps(func)
@@ -77,7 +77,7 @@ def parse(settings: Settings, paths: tuple[str, ...], as_json: bool, jobs: int |
     out = sys.stdout
     if not as_json:
         out.write("source\tkind\taddress\tstatus\treason\ttype\tdiagnostic\n")
-    for text in render_all(iter_messages(list(paths)), render, jobs or default_jobs()):
+    for text in render_all(iter_messages(list(paths), settings.max_message_size), render, jobs or default_jobs()):
         out.write(text)
     out.flush()
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import errno
 import json
 import sys
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from typing import Any
 import click
 
 from bounced import verp as verp_mod
+from bounced.cliout import checked_address, emit, output_options, since_option
 from bounced.config import Settings
 from bounced.errors import BouncedError
 from bounced.intake.files import check_paths, iter_messages
@@ -38,21 +38,9 @@ def Sender(*args: Any) -> Any:  # noqa: N802
     return _Sender(*args)
 
 
-def _emit(rows: list[dict[str, Any]], fmt: str) -> None:
-    if fmt == "json":
-        for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False, default=str))
-    elif fmt == "csv":
-        buf = io.StringIO()
-        if rows:
-            writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-        click.echo(buf.getvalue(), nl=False)
-    else:
-        from tabulate import tabulate
-
-        click.echo(tabulate(rows, headers="keys") if rows else "(none)")
+EVENT_COLUMNS = ("event_at", "kind", "reason", "bounce_type", "status", "correlation", "counts", "storm", "rule", "reported")
+LISTED_EVENT_COLUMNS = ("received_at", "address", "kind", "reason", "bounce_type", "status", "reply_code", "correlation",
+                        "counts", "campaign")
 
 
 def existing_store(settings: Settings) -> Any:
@@ -110,7 +98,7 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
         show = bars.shown(progress)
         with bars.byte_bar("ingest", bars.input_bytes(paths) if show else None, show) as advance:
             with store.batch(every=200) as tick:  # files are the source of truth: one commit per 200
-                for source, data in iter_messages(list(paths)):
+                for source, data in iter_messages(list(paths), settings.max_message_size):
                     outcome = pipeline.ingest(data, source)
                     counts[outcome.state] = counts.get(outcome.state, 0) + 1
                     tick()
@@ -132,7 +120,13 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
         settings = override(settings, listen=listen, lmtp=lmtp)
         refuse_problems(settings)
         configure()  # sd-daemon priorities under the journal; aiosmtpd's per-command trace muted
-        asyncio.run(run(settings))
+        try:
+            asyncio.run(run(settings))
+        except OSError as exc:
+            if exc.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
+                raise
+            # a port in use or not ours to bind: the operator's problem, in one line (exit 1)
+            raise click.ClickException(f"cannot listen: {exc.strerror or exc}") from exc
 
     @cli.command()
     @click.option("--mailbox", "names", multiple=True, help="a [mailbox.NAME] of the config (default: all)")
@@ -193,24 +187,22 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
     @click.option("--domain", help="bounce domain for the Return-Paths (default: the first configured)")
     @settings_options
     def register(settings: Settings, fmt: str, domain: str | None) -> None:
-        """Register sends from stdin (message_id, recipient, campaign, sent_at[, key, envelope_id]); print Return-Paths."""
-        text = sys.stdin.read()
-        if fmt == "csv":
-            rows = list(csv.DictReader(io.StringIO(text)))
-        else:
-            try:
-                rows = [json.loads(line) for line in text.splitlines() if line.strip()]
-            except json.JSONDecodeError as exc:
-                raise click.ClickException(f"stdin: not JSON Lines: {exc}") from exc
-        for i, row in enumerate(rows, 1):
-            if not row.get("recipient") or not row.get("sent_at"):
-                raise click.ClickException(f"row {i}: recipient and sent_at are required")
-        settings.verp_secret()  # first: a sender that cannot sign creates no database
-        sender = Sender(Store(settings.database_path()), settings)
-        sent = sender.register_many(rows)
-        for s in sent:
-            path = sender.return_path(s.key, domain) if (domain or settings.bounce_domains) else ""
-            click.echo(json.dumps({"key": s.key, "message_id": s.message_id, "recipient": s.recipient, "return_path": path}))
+        """Register sends from stdin (message_id, recipient, campaign, sent_at[, key, envelope_id]); print Return-Paths.
+
+        Every row is checked before any is registered (a bad one: its line and why, exit 1, nothing
+        registered); then they are registered in batches, each Return-Path printed as its batch commits."""
+        from bounced.registering import checked_copy
+
+        with checked_copy(sys.stdin, fmt) as rows:  # the rows, checked, on disk: memory stays constant
+            settings.verp_secret()  # first: a sender that cannot sign creates no database
+            sender = Sender(Store(settings.database_path()), settings)
+            signing = bool(domain or settings.bounce_domains)
+            out = sys.stdout
+            for s in sender.register_stream(rows):
+                path = sender.return_path(s.key, domain) if signing else ""
+                out.write(json.dumps({"key": s.key, "message_id": s.message_id, "recipient": s.recipient,
+                                      "return_path": path}) + "\n")
+            out.flush()
 
     @cli.group()
     def verp() -> None:
@@ -245,79 +237,89 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
 
     @cli.command()
     @click.argument("address")
-    @click.option("--json", "as_json", is_flag=True)
+    @output_options
     @settings_options
-    def status(settings: Settings, address: str, as_json: bool) -> None:
-        """An address's state, the rule that fired, and its events."""
-        store = existing_store(settings)
-        from bounced.parse.mime import normalize_address
+    def status(settings: Settings, address: str, fmt: str | None) -> None:
+        """An address's state, the rule that fired, its events and audit trail.
 
-        address = normalize_address(address) or address
+        A table by default; --json: one object (state, events, audit); --nl, --csv, --tsv: the events."""
+        address = checked_address(address)
+        store = existing_store(settings)
         state = store.address_state(address)
         events = store.query(
             "SELECT event_at, kind, reason, bounce_type, status, correlation, counts, storm, rule,"
             " nullif(reported, address) AS reported FROM events WHERE address = ? ORDER BY event_at, id", [address])
         audit = store.query("SELECT at, action, why, actor FROM audit WHERE address = ? ORDER BY id", [address])
-        if as_json:
+        if fmt == "json":
             click.echo(json.dumps({"address": address, "state": state, "events": events, "audit": audit}, default=str))
+            return
+        if fmt in ("nl", "csv", "tsv"):
+            emit(events, fmt, EVENT_COLUMNS)
             return
         if state is None:
             click.echo(f"{address}: no events")
             return
         click.echo(f"{address}: {state['state']} (rule {state['rule']}): {state['why']}")
-        _emit(events, "table")
+        emit(events, "table")
         if audit:
             click.echo()
-            _emit(audit, "table")
+            emit(audit, "table")
 
     @cli.command()
-    @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-    @click.option("--since", help="ISO date or time: the changes recorded since then (added, lapsed, lifted, held, released)")
+    @output_options
+    @click.option("--format", "legacy", type=click.Choice(["table", "csv", "json"]), hidden=True,
+                  help="deprecated: --table, --csv, or --nl (what --format json printed)")
+    @since_option("the changes recorded since then (added, lapsed, lifted, held, released)")
     @settings_options
-    def suppressed(settings: Settings, fmt: str, since: str | None) -> None:
+    def suppressed(settings: Settings, fmt: str | None, legacy: str | None, since: str | None) -> None:
         """Suppressed addresses, with the tier, the rule and why; with --since, the changes since then."""
+        if legacy:
+            fmt = fmt or {"json": "nl"}.get(legacy, legacy)
+            click.echo(f"Warning: --format is deprecated; use --{fmt}", err=True)
         store = existing_store(settings)
         Pipeline(store, settings).lapse_due(limit=-1)  # suppressions whose time is up are shown lapsed
         if since is None:
-            _emit(store.query("SELECT * FROM suppressed"), fmt)
+            emit(store.query("SELECT * FROM suppressed"), fmt,
+                 ("address", "suppressed_at", "rule", "why", "last_reason", "tier", "suppressed_sent_id", "lapses_at"))
             return
         from bounced.changes import changes_since
 
-        try:
-            rows = changes_since(store, since)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--since") from exc
-        _emit(rows, fmt)
+        emit(changes_since(store, since), fmt,
+             ("at", "address", "action", "tier", "state", "suppressed_at", "lapses_at", "why"))
 
     @cli.command()
     @click.option("--campaign")
-    @click.option("--since", help="ISO date: sends on or after it")
-    @click.option("--json", "as_json", is_flag=True)
+    @since_option("sends on or after DATE")
+    @output_options
     @settings_options
-    def stats(settings: Settings, campaign: str | None, since: str | None, as_json: bool) -> None:
+    def stats(settings: Settings, campaign: str | None, since: str | None, fmt: str | None) -> None:
         """Sent, hard, soft and complaints per campaign, with hard- and soft-bounce rates."""
         from bounced.reports import stats_rows
 
-        _emit(stats_rows(existing_store(settings), campaign, since), "json" if as_json else "table")
+        emit(stats_rows(existing_store(settings), campaign, since), fmt,
+             ("campaign", "sent", "hard", "soft", "complaints", "hard_rate", "soft_rate"))
 
     @cli.command()
-    @click.option("--since", help="ISO date: events received on or after it")
+    @since_option("events received on or after DATE")
     @click.option("--reason")
     @click.option("--address")
-    @click.option("--limit", type=int, default=100, show_default=True)
-    @click.option("--json", "as_json", is_flag=True)
+    @click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
+    @output_options
     @settings_options
-    def events(settings: Settings, since: str | None, reason: str | None, address: str | None, limit: int, as_json: bool) -> None:
+    def events(settings: Settings, since: str | None, reason: str | None, address: str | None, limit: int,
+               fmt: str | None) -> None:
         """Recorded bounce events, newest first."""
+        if address is not None:
+            address = checked_address(address, "--address")
         where, params = ["1"], []
         for column, value, op in (("received_at", since, ">="), ("reason", reason, "="), ("address", address, "=")):
             if value:
                 where.append(f"{column} {op} ?")
                 params.append(value)
         rows = existing_store(settings).query(
-            "SELECT received_at, address, kind, reason, bounce_type, status, reply_code, correlation, counts, campaign"
+            f"SELECT {', '.join(LISTED_EVENT_COLUMNS)}"
             f" FROM events WHERE {' AND '.join(where)} ORDER BY received_at DESC, id DESC LIMIT ?", [*params, limit])
-        _emit(rows, "json" if as_json else "table")
+        emit(rows, fmt, LISTED_EVENT_COLUMNS)
 
     @cli.command()
     @click.argument("address")
@@ -380,6 +382,27 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
         for setting in SETTINGS:
             value = getattr(settings, setting.name)
             click.echo(f"{setting.name} = {json.dumps(list(value) if isinstance(value, tuple) else value)}  # {setting.help}")
+
+    @cli.command()
+    @click.option("--dry-run", is_flag=True, help="print what would be emptied; change nothing")
+    @click.option("--days", type=click.IntRange(min=1), default=None,
+                  help="keep the raw bytes of the last DAYS days (default: retention_days)")
+    @settings_options
+    def prune(settings: Settings, dry_run: bool, days: int | None) -> None:
+        """Empty the raw bytes of processed messages older than retention_days; events, states and the audit stay.
+
+        Run it daily (a timer or cron); it works in small transactions, so the listener keeps answering.
+        The file keeps its size (freed pages are reused); see the README for VACUUM and backups."""
+        from bounced.retention import cutoff, describe
+        from bounced.retention import prune as run
+
+        days = days or settings.retention_days
+        if not days:
+            click.echo("retention_days is 0: raw messages are kept forever; nothing to prune")
+            return
+        result = run(existing_store(settings), cutoff(days), dry_run)
+        for line in describe(result, dry_run):
+            click.echo(line)
 
     @cli.command("reprocess")
     @click.option("--all", "which", flag_value="all", help="every stored message")

@@ -65,6 +65,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp_forged_surge_window", 20, "how many of the last signed tokens at RCPT smtp_forged_surge_percent is taken over", v.between(1, 10_000)),
     Setting("tls_cert", "", "PEM certificate for STARTTLS; empty for no STARTTLS"),
     Setting("tls_key", "", "PEM private key for STARTTLS"),
+    Setting("retention_days", 400, "days the raw bytes of a processed message are kept; `bounced prune` empties older ones (events, states and the audit stay); 0 keeps them forever", v.between(0, 36500)),
+    Setting("max_message_size", 10 * 1024 * 1024, "largest message read whole from a file, an mbox or IMAP, in bytes; a larger one is kept and parsed on its first max_message_size bytes and marked (full_size)", v.between(1024, 1 << 30)),
     Setting("count_orphans", False, "let reports matched by their address alone (the recipient's latest send, or no send) count; never a bad or unsigned VERP token, nor a Message-ID we did not send to that address"),
     Setting("smtp_max_per_client", 20, "concurrent SMTP sessions from one client address; more are answered 421 (0: no limit)", v.between(0, 100_000)),
     Setting("smtp_idle_timeout", 60, "seconds a session may wait for a command outside a mail transaction (after the greeting, between messages); smtp_timeout applies inside one", v.between(1, 86400)),
@@ -252,6 +254,8 @@ class Settings:
     smtp_max_per_client: int = 20
     smtp_idle_timeout: int = 60
     smtp_max_inflight: int = 128 * 1024 * 1024
+    retention_days: int = 400
+    max_message_size: int = 10 * 1024 * 1024
     mailboxes: tuple[Mailbox, ...] = ()
     config_path: str | None = None
 

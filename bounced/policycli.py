@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from bounced.commands import Pipeline, _emit, existing_store
+from bounced.cliout import checked_address, emit, output_options
+from bounced.commands import Pipeline, existing_store
 from bounced.config import Settings
 
 
@@ -20,11 +21,7 @@ def register(cli: click.Group, settings_options: Callable[..., Any]) -> None:
         """Suppress an address by hand (tier manual); it never lapses; `bounced unsuppress` lifts it."""
         import getpass
 
-        from bounced.parse.mime import normalize_address
-
-        address = normalize_address(address) or ""
-        if "@" not in address:
-            raise click.BadParameter("not an email address", param_hint="ADDRESS")
+        address = checked_address(address)
         store = existing_store(settings)
         store.add_audit(address, "manual_suppress", why, getpass.getuser())
         Pipeline(store, settings).apply_policy([address])
@@ -32,16 +29,18 @@ def register(cli: click.Group, settings_options: Callable[..., Any]) -> None:
         click.echo(f"{address}: {row['state']} ({row['tier']}): {row['why']}")
 
     @cli.group(invoke_without_command=True)
+    @output_options
     @settings_options
     @click.pass_context
-    def storms(ctx: click.Context, settings: Settings) -> None:
+    def storms(ctx: click.Context, settings: Settings, fmt: str | None) -> None:
         """Storms: bursts of rejections from one domain (policy, hard, dns); held hard bounces."""
         if ctx.invoked_subcommand is not None:
             return
         from bounced.storms import listing
         from bounced.store import now
 
-        _emit(listing(existing_store(settings), now(), settings.storm_window_minutes), "table")
+        emit(listing(existing_store(settings), now(), settings.storm_window_minutes), fmt,
+             ("id", "domain", "kind", "state", "first_at", "last_at", "count", "reasons"))
 
     @storms.command("confirm")
     @click.argument("storm_id", type=int)

@@ -208,6 +208,20 @@ def m007_times(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m008_growth(db: Database) -> None:
+    """``pruned_at``: when `bounced prune` emptied the raw bytes of an old message (its row, hash,
+    state and events stay, so counts stay and a replay is still a duplicate; it cannot be parsed
+    again).  ``full_size``: the size of a message larger than max_message_size, of which only the
+    first bytes were kept (NULL: kept whole)."""
+    columns = db["raw_messages"].columns_dict
+    if "pruned_at" not in columns:
+        db["raw_messages"].add_column("pruned_at", str)
+    if "full_size" not in columns:
+        db["raw_messages"].add_column("full_size", int)
+    db.execute("CREATE INDEX IF NOT EXISTS idx_raw_messages_received ON raw_messages (received_at)")
+
+
 _PER_SEND = """
     COUNT(*) AS sent,
     SUM(EXISTS (SELECT 1 FROM events e WHERE e.sent_id = s.id AND e.bounce_type = 'hard' AND e.storm = 0)) AS hard,

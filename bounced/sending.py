@@ -10,13 +10,20 @@ uses; it never makes a secret of its own (a ConfigError says what is missing).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from itertools import islice
+from typing import Any
 
 from bounced import config, verp
 from bounced.config import Settings
-from bounced.errors import ConfigError
+from bounced.errors import ConfigError, InputError
+from bounced.model import Sent
 from bounced.pipeline import Pipeline
 from bounced.store import Store
+
+BATCH = 1000  # sends per transaction: a short hold of the write lock, few commits
 
 
 class Sender:
@@ -59,12 +66,53 @@ class Sender:
         }])
         return self.return_path(sent.key, domain, day)
 
-    def register_many(self, rows: list[dict]) -> list:
+    def register_many(self, rows: Iterable[dict[str, Any]]) -> list[Sent]:
         """Register sends (dicts with message_id, recipient, campaign, sent_at, key?, envelope_id?);
         bounces that arrived before them are correlated again."""
-        sent = self.store.register(rows)
-        retry_orphans(self.store, self.settings, [s.key for s in sent], [s.message_id for s in sent if s.message_id])
-        return sent
+        return list(self.register_stream(rows))
+
+    def register_stream(self, rows: Iterable[dict[str, Any]], batch: int = BATCH) -> Iterator[Sent]:
+        """register_many for a stream of any length in constant memory: ``batch`` rows per
+        transaction, each batch's orphans retried after its commit, its sends yielded then.
+
+        A row that raises (a bad one, read lazily) stops the stream; the batches before it stay
+        registered."""
+        it = iter(rows)
+        while chunk := list(islice(it, batch)):
+            sent = self.store.register(chunk)
+            retry_orphans(self.store, self.settings, [s.key for s in sent], [s.message_id for s in sent if s.message_id])
+            yield from sent
+
+
+_SPACE = re.compile(r"\s")
+
+
+def check_row(row: Any) -> dict[str, Any]:
+    """One send to register, checked: a recipient that looks like an address, a sent_at that is an
+    ISO 8601 time (a date alone is its midnight; no offset is UTC), turned into UTC.  InputError says why."""
+    if not isinstance(row, dict):
+        raise InputError(f"expected an object with recipient and sent_at, got {type(row).__name__}")
+    recipient, sent_at = row.get("recipient"), row.get("sent_at")
+    if not recipient or not isinstance(recipient, str):
+        raise InputError("recipient is missing")
+    if "@" not in recipient or _SPACE.search(recipient.strip()):
+        raise InputError(f"recipient {recipient!r} is not an address")
+    if not sent_at:
+        raise InputError("sent_at is missing")
+    return {**row, "recipient": recipient.strip(), "sent_at": utc_time(sent_at, "sent_at")}
+
+
+def utc_time(value: Any, name: str) -> str:
+    """``value`` (ISO 8601 text: a date, or a time with or without an offset; naive is UTC) as UTC text."""
+    if not isinstance(value, str):
+        raise InputError(f"{name} {value!r} is not an ISO 8601 time")
+    try:
+        when = datetime.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise InputError(f"{name} {value!r} is not an ISO 8601 time (e.g. 2026-11-20T09:58:00+00:00): {exc}") from exc
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def retry_orphans(store: Store, settings: Settings, keys: list[str], message_ids: list[str]) -> int:
@@ -78,7 +126,9 @@ def retry_orphans(store: Store, settings: Settings, keys: list[str], message_ids
         m = message_ids[chunk_start : chunk_start + 500]
         rows = store.query(
             "SELECT DISTINCT raw_id FROM events WHERE (correlation IN ('orphan', 'stranger', 'foreign')"
-            " OR (correlation = 'message-id' AND reported != address)) AND "
+            " OR (correlation = 'message-id' AND reported != address))"
+            # a pruned report has no bytes left to parse again: its events stay as they were
+            " AND NOT EXISTS (SELECT 1 FROM raw_messages r WHERE r.id = events.raw_id AND r.pruned_at IS NOT NULL) AND "
             f"(sent_key IN ({','.join('?' * len(k)) or 'NULL'}) OR message_id IN ({','.join('?' * len(m)) or 'NULL'}))",
             [*k, *m],
         )

@@ -200,7 +200,8 @@ class Store:
         """Keep a raw message durably; (id, True) if these exact bytes were already stored.
 
         An envelope address that is not UTF-8 (aiosmtpd hands its bytes over as surrogates) is
-        kept as text with ``\\xHH`` for each such byte, and byte for byte in ``*_bytes``."""
+        kept as text with ``\\xHH`` for each such byte, and byte for byte in ``*_bytes``.  The first
+        bytes of a message over the cap (intake.files.Cut) are stored with the size it had (full_size)."""
         digest = hashlib.sha256(data).hexdigest()
         mail_from, mail_from_bytes = envelope_text(mail_from)
         rcpt_to, rcpt_to_bytes = envelope_text(rcpt_to)
@@ -210,8 +211,9 @@ class Store:
                 return row[0], True
             cur = self.conn.execute(
                 "INSERT INTO raw_messages (sha256, raw, size, source, mail_from, rcpt_to, received_at, state,"
-                " mail_from_bytes, rcpt_to_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, 'stored', ?, ?)",
-                (digest, data, len(data), source, mail_from, rcpt_to, now(), mail_from_bytes, rcpt_to_bytes),
+                " mail_from_bytes, rcpt_to_bytes, full_size) VALUES (?, ?, ?, ?, ?, ?, ?, 'stored', ?, ?, ?)",
+                (digest, data, len(data), source, mail_from, rcpt_to, now(), mail_from_bytes, rcpt_to_bytes,
+                 getattr(data, "full_size", None)),
             )
             return int(cur.lastrowid or 0), False
 
@@ -222,9 +224,11 @@ class Store:
         at = now()
         with self._write():
             known = self._raw_ids_by_digest(digests)
-            new = {d: (d, data, len(data), source, at) for d, (data, source) in zip(digests, items) if d not in known}
+            new = {d: (d, data, len(data), source, at, getattr(data, "full_size", None))
+                   for d, (data, source) in zip(digests, items) if d not in known}
             self.conn.executemany(
-                "INSERT INTO raw_messages (sha256, raw, size, source, received_at, state) VALUES (?, ?, ?, ?, ?, 'stored')",
+                "INSERT INTO raw_messages (sha256, raw, size, source, received_at, state, full_size)"
+                " VALUES (?, ?, ?, ?, ?, 'stored', ?)",
                 list(new.values()),
             )
             ids = {**known, **self._raw_ids_by_digest(list(new))}
@@ -260,14 +264,17 @@ class Store:
             self.conn.execute(f"UPDATE raw_messages SET {sets} WHERE id = ?", (*fields.values(), raw_id))
 
     def raw_ids(self, where: str = "1", params: Iterable[Any] = (), limit: int = -1) -> list[int]:
-        sql = f"SELECT id FROM raw_messages WHERE {where} ORDER BY id LIMIT ?"
+        """Ids of the raw messages that can be parsed (not pruned) matching ``where``, oldest first."""
+        sql = f"SELECT id FROM raw_messages WHERE pruned_at IS NULL AND ({where}) ORDER BY id LIMIT ?"
         return [r["id"] for r in self.query(sql, [*params, limit])]
 
     # -- sends ------------------------------------------------------------------------------
 
     def register(self, rows: Iterable[dict[str, Any]]) -> list[Sent]:
-        """Upsert sends on their natural key (message id, recipient); a key is made where none is given."""
+        """Upsert sends on their natural key (message id, recipient); a key is made where none is given.
+        One transaction for the lot: callers with a long stream pass it in batches."""
         out: list[Sent] = []
+        at = now()
         with self._write():
             for row in rows:
                 recipient = row["recipient"]
@@ -278,16 +285,15 @@ class Store:
                         "SELECT key FROM sent WHERE message_id = ? AND recipient = ?", (message_id, recipient)
                     ).fetchone()
                 key = row.get("key") or (existing[0] if existing else secrets.token_hex(6))
-                self.conn.execute(
+                found = self.conn.execute(
                     "INSERT INTO sent (key, message_id, recipient, campaign, sent_at, envelope_id, registered_at)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT(key) DO UPDATE SET message_id = excluded.message_id, recipient = excluded.recipient,"
-                    " campaign = excluded.campaign, sent_at = excluded.sent_at, envelope_id = excluded.envelope_id",
-                    (key, message_id, recipient, row.get("campaign"), row["sent_at"], row.get("envelope_id"), now()),
-                )
-                found = self.sent_by("key", key)
-                assert found is not None
-                out.append(found)
+                    " campaign = excluded.campaign, sent_at = excluded.sent_at, envelope_id = excluded.envelope_id"
+                    " RETURNING id, key, message_id, recipient, campaign, sent_at, envelope_id",
+                    (key, message_id, recipient, row.get("campaign"), row["sent_at"], row.get("envelope_id"), at),
+                ).fetchone()
+                out.append(Sent(*found))
         return out
 
     def sent_by(self, column: str, value: str) -> Sent | None:

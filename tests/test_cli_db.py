@@ -43,12 +43,12 @@ def test_register_ingest_status_suppressed_stats(run, tmp_path):
     result = run("status", "a@example.org", "--json")
     data = json.loads(result.output)
     assert data["state"]["state"] == "suppressed" and data["events"][0]["correlation"] == "verp"
-    result = run("suppressed", "--format", "csv")
+    result = run("suppressed", "--csv")
     assert result.output.splitlines()[1].startswith("a@example.org,")
     result = run("stats", "--json")
-    assert json.loads(result.output) == {"campaign": "nov", "sent": 2, "hard": 1, "soft": 0, "complaints": 0,
-                                         "hard_rate": 0.5, "soft_rate": 0.0}
-    result = run("events", "--reason", "userunknown", "--json")
+    assert json.loads(result.output) == [{"campaign": "nov", "sent": 2, "hard": 1, "soft": 0, "complaints": 0,
+                                          "hard_rate": 0.5, "soft_rate": 0.0}]
+    result = run("events", "--reason", "userunknown", "--nl")
     assert json.loads(result.output)["address"] == "a@example.org"
     result = run("unsuppress", "a@example.org", "--why", "confirmed by phone")
     assert (result.exit_code, result.output) == (0, "a@example.org: active\n")
@@ -122,7 +122,8 @@ def test_read_command_on_a_missing_db_option(run, tmp_path):
 
 def test_read_commands_on_an_existing_empty_database_answer_none(run, tmp_path):
     run("register", input="")  # creates the database, registers nothing
-    assert (run("suppressed").exit_code, run("suppressed").output) == (0, "(none)\n")
+    assert (run("suppressed", "--table").exit_code, run("suppressed", "--table").output) == (0, "(none)\n")
+    assert run("suppressed").output == ""  # JSON Lines off a terminal: no rows, no lines
     assert run("status", "a@example.org").output == "a@example.org: no events\n"
 
 

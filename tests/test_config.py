@@ -43,6 +43,8 @@ def write(tmp_path):
 # Values with the right type that would disable a limit or break the service: every one is refused.
 # (setting or mailbox key, TOML text, the error line)
 BAD_VALUES = [
+    ("retention_days", "retention_days = 40000", "retention_days: must be from 0 to 36500, got 40000"),
+    ("max_message_size", "max_message_size = 100", "max_message_size: must be from 1024 to 1073741824, got 100"),
     ("smtp_max_size", "smtp_max_size = 0", "smtp_max_size: must be from 1024 to 1073741824, got 0"),
     ("smtp_max_size", "smtp_max_size = 2000000000", "smtp_max_size: must be from 1024 to 1073741824, got 2000000000"),
     ("smtp_timeout", "smtp_timeout = 0", "smtp_timeout: must be from 1 to 86400, got 0"),

@@ -26,6 +26,7 @@ from imapclient.exceptions import IMAPClientError
 
 from bounced.config import Mailbox
 from bounced.errors import BouncedError
+from bounced.intake.files import NO_CAP, capped
 from bounced.model import ImapCopy
 from bounced.store import Store
 
@@ -57,16 +58,29 @@ def same_folder(selected: dict[bytes, Any], uidvalidity: int, folder: str) -> No
         raise IMAPClientError(f"{folder}: UIDVALIDITY changed during the pass")
 
 
+def fetch_items(cap: int) -> list[str]:
+    """What a batch fetches: the size, and at most ``cap`` bytes of each message (RFC 3501 partial
+    fetch, so that a huge message costs a cap of memory); a larger one is kept as its head (a Cut)."""
+    return ["RFC822.SIZE", f"BODY.PEEK[]<0.{cap}>"]
+
+
+def _body(item: dict[bytes, Any], cap: int, source: str) -> bytes | None:
+    body = item.get(b"BODY[]<0>", item.get(b"BODY[]"))
+    if not isinstance(body, bytes):
+        return None
+    return capped(body, cap, max(int(item.get(b"RFC822.SIZE") or 0), len(body)), source)
+
+
 def store_batch(store: Store, box: Mailbox, uidvalidity: int, asked: list[int], fetched: dict[int, Any],
-                fetched_at: float) -> Stored:
+                fetched_at: float, cap: int = NO_CAP) -> Stored:
     """Store a fetched batch unparsed, with the record of where each message will be after the
     mark, in the caller's transaction.  A crash after the MOVE and before the record of the new
     UIDs leaves only the UIDs unknown; a re-file then finds the message by its Message-ID."""
     source = f"imap:{box.name}/{box.folder};UIDVALIDITY={uidvalidity}"
     uids, items = [], []
     for uid in asked:
-        body = fetched.get(uid, {}).get(b"BODY[]")
-        if isinstance(body, bytes):  # otherwise expunged by someone else meanwhile
+        body = _body(fetched.get(uid, {}), cap, f"{source}/;UID={uid}")
+        if body is not None:  # otherwise expunged by someone else meanwhile
             uids.append(uid)
             items.append((body, f"{source}/;UID={uid}"))
     stored = store.store_raws(items)
@@ -91,7 +105,9 @@ class ReadAhead:
     """Fetches and stores the messages after ``last`` on connections of its own, up to READ_AHEAD
     batches ahead of the poller's thread, which marks them: the fetch and the MOVE overlap."""
 
-    def __init__(self, login: Callable[[], IMAPClient], database: str, box: Mailbox, uidvalidity: int, last: int) -> None:
+    def __init__(self, login: Callable[[], IMAPClient], database: str, box: Mailbox, uidvalidity: int, last: int,
+                 cap: int = NO_CAP) -> None:
+        self.cap = cap
         self._queue: queue.Queue[object] = queue.Queue(maxsize=READ_AHEAD)
         self._records: queue.SimpleQueue[Record] = queue.SimpleQueue()
         self._stopping = threading.Event()
@@ -171,7 +187,7 @@ class ReadAhead:
                     if self._stopping.is_set():
                         break
                     fetched_at = time.perf_counter()
-                    waiting.append((batch, client.fetch(batch, ["BODY.PEEK[]"]), fetched_at))
+                    waiting.append((batch, client.fetch(batch, fetch_items(self.cap)), fetched_at))
                     if committed is None or committed.done():
                         committed = self._store(store, box, uidvalidity, waiting, committed, committer)
                         waiting = []
@@ -199,7 +215,7 @@ class ReadAhead:
             previous.result()  # the connection is this thread's again
         store.begin()
         try:
-            stored = [store_batch(store, box, uidvalidity, batch, items, at) for batch, items, at in fetched]
+            stored = [store_batch(store, box, uidvalidity, batch, items, at, self.cap) for batch, items, at in fetched]
             for record in self._take():
                 record(store)
         except BaseException:

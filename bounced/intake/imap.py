@@ -29,7 +29,7 @@ from imapclient.exceptions import IMAPClientError, LoginError
 
 from bounced.config import Mailbox, Settings
 from bounced.errors import BouncedError
-from bounced.intake.fetch import ReadAhead, Record, Stored, batches, same_folder, store_batch
+from bounced.intake.fetch import ReadAhead, Record, Stored, batches, fetch_items, same_folder, store_batch
 from bounced.intake.oauth import TokenError, TokenSource
 from bounced.intake.refile import BOUNCE_KINDS, refile
 from bounced.intake.uidplus import transfer, uid_set
@@ -166,7 +166,7 @@ class Poller:
             # More than a batch: a second connection fetches and stores while this one marks.
             # It logs in while this one SELECTs (read-write: Dovecot's first such SELECT after
             # many new messages takes a while, as it hands out their \Recent flags).
-            ahead = ReadAhead(self.login, self.store.path, box, uidvalidity, last)
+            ahead = ReadAhead(self.login, self.store.path, box, uidvalidity, last, self.settings.max_message_size)
         result = PollResult()
         try:
             same_folder(client.select_folder(box.folder), uidvalidity, box.folder)
@@ -213,9 +213,10 @@ class Poller:
         """Fetched on this connection and stored, a batch at a time."""
         for batch in batches(client, last, self.mailbox.batch):
             fetched_at = time.perf_counter()
-            fetched = client.fetch(batch, ["BODY.PEEK[]"])
+            fetched = client.fetch(batch, fetch_items(self.settings.max_message_size))
             with self.store.transaction():
-                stored = store_batch(self.store, self.mailbox, uidvalidity, batch, fetched, fetched_at)
+                stored = store_batch(self.store, self.mailbox, uidvalidity, batch, fetched, fetched_at,
+                                     self.settings.max_message_size)
             yield [stored]
 
     def _mark(self, client: IMAPClient, group: list[Stored], uidvalidity: int, result: PollResult) -> Record:

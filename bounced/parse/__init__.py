@@ -11,7 +11,8 @@ from email.message import Message
 
 from bounced.classify import classify
 from bounced.model import Action, Bounce, BounceType, Detection, Finding, Kind, Recipient, VerpInfo
-from bounced.parse.mime import MAX_RECIPIENTS, Mail, normalize_address, parse_bytes
+from bounced.parse.mime import MAX_RECIPIENTS, Mail, NestedTooDeeply, normalize_address, parse_bytes
+from bounced.parse.mimeparse import MAX_NESTING
 from bounced.parse.original import describe, returned_headers
 from bounced.parse.registry import Detector, detectors
 
@@ -222,6 +223,8 @@ def _envelope_id(mail: Mail) -> str | None:
 
 
 def _why_unknown(mail: Mail, detection: Detection) -> str:
+    if any(isinstance(d, NestedTooDeeply) for d in mail.msg.defects):
+        return f"MIME parts nested deeper than {MAX_NESTING} levels: those below were not read, and no report above them"
     if not mail.msg.keys():
         return "not a mail message: no header fields"
     if mail.msg.defects and any("Boundary" in type(d).__name__ for d in mail.msg.defects):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.errors
 import re
 from collections.abc import Callable, Iterable, Iterator
 from email._policybase import compat32  # what email.policy.compat32 is, without importing email.policy
@@ -57,18 +58,36 @@ _NESTED = re.compile(rb"^content-type:[ \t]*(?:message/(?:rfc822|global)|multipa
 FEED_BYTES = 512 * 1024
 
 
+class NestedTooDeeply(email.errors.MessageDefect):
+    """The message nests parts deeper than we read (a MIME depth limit, as Sisimai has): it was cut
+    before the first part too deep, and what is above is read."""
+
+
 def parse_bytes(data: bytes) -> Message:
     """Parse a raw message into compat32's Message tree, every line ending turned into LF first.
 
-    mimeparse builds the tree feedparser would, faster; what it declines, feedparser parses,
-    cut to what it reads in time (_for_feedparser), so that a readable report on top is still read."""
+    mimeparse builds the tree feedparser would, faster; what it declines, feedparser parses, cut to
+    what it reads in time (_for_feedparser), so that a readable report on top is still read.
+
+    The MIME depth limit: parts nested deeper than mimeparse.MAX_NESTING levels are not read.  The
+    message is cut where the first of them starts, what is above is parsed, and the tree is marked
+    with a NestedTooDeeply defect (parse_message reports it)."""
     if b"\r" in data:
         data = _NEWLINES.sub(b"\n", data)
     try:
         return mimeparse.parse_text(data.decode("ascii", "surrogateescape"))  # compat32 BytesParser's decoding
+    except mimeparse.TooDeep as deep:  # (one character a byte, so the offset is one in the bytes)
+        return _cut(data, deep.offset)
     except mimeparse.Fallback:  # something feedparser notes a defect for: let it build that tree
         pass
     return _PARSER.parsebytes(_for_feedparser(data))
+
+
+def _cut(data: bytes, offset: int) -> Message:
+    """The message above ``offset`` (where a part too deep starts), marked NestedTooDeeply."""
+    msg = _PARSER.parsebytes(data[:offset])
+    msg.defects.append(NestedTooDeeply())
+    return msg
 
 
 def _for_feedparser(data: bytes) -> bytes:

@@ -34,6 +34,14 @@ class Fallback(Exception):
     """This message needs the standard parser: it has something feedparser would note as a defect."""
 
 
+class TooDeep(Fallback):
+    """Parts nested deeper than MAX_NESTING: ``offset`` is where, in the text, the first part too deep starts."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__("nested too deeply")
+        self.offset = offset
+
+
 def parse_text(text: str, headersonly: bool = False) -> Message:
     """The Message tree of ``text`` (LF line endings only), as feedparser with compat32 builds it."""
     if "\r" in text:
@@ -124,7 +132,7 @@ class _Parser:
         """The message in lines[lo:hi] (hi: where an enclosing boundary stops it); ``digest``: its
         parent is a multipart/digest, whose parts are messages unless they say otherwise."""
         if depth > MAX_NESTING:
-            raise Fallback("nested too deeply")
+            raise TooDeep(sum(map(len, self.lines[:lo])))
         self.parts += 1
         if self.parts > MAX_PARTS:
             raise Fallback("too many parts")
