@@ -138,5 +138,5 @@ def test_a_table_on_a_terminal(env):
     os.close(main)
     lines = out.decode().splitlines()
     assert proc.returncode == 0
-    assert lines[0].split() == ["address", "suppressed_at", "rule", "why", "last_reason"]
+    assert lines[0].split() == ["address", "suppressed_at", "rule", "why", "last_reason", "tier", "suppressed_sent_id", "lapses_at"]
     assert lines[2].startswith("u0@example.org ") and lines[3].startswith("u1@example.org ")

@@ -121,9 +121,9 @@ def test_manual_suppression_is_audited_never_lapses_and_syncs(store, settings):
     (audit,) = store.query("SELECT action, why FROM audit WHERE address = 'Owner@example.org'")[:1]
     assert audit == {"action": "manual_suppress", "why": "asked by phone, ticket 42"}
     out = run(cli, ["suppress", "--db", settings.database, "not-an-address", "--why", "x"], env=env)
-    assert out.exit_code == 2 and "not an email address" in out.output
+    assert out.exit_code == 2 and "is not an address" in out.output
     today = datetime.now(UTC).date().isoformat()
-    out = run(cli, ["suppressed", "--db", settings.database, "--since", today, "--format", "json"], env=env)
+    out = run(cli, ["suppressed", "--db", settings.database, "--since", today, "--nl"], env=env)
     assert out.exit_code == 0, out.output
     import json
 
@@ -136,7 +136,7 @@ def test_manual_suppression_is_audited_never_lapses_and_syncs(store, settings):
     ]
     for bad in ("yesterday", "2026-13-01"):
         out = run(cli, ["suppressed", "--db", settings.database, "--since", bad], env=env)
-        assert out.exit_code == 2 and "not an ISO date" in out.output, out.output
+        assert out.exit_code == 2 and "is not a date (YYYY-MM-DD)" in out.output, out.output
     out = run(cli, ["unsuppress", "--db", settings.database, "Owner@example.org", "--why", "mistake"], env=env)
     assert out.exit_code == 0 and store.address_state("Owner@example.org")["state"] == "active"
 

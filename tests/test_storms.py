@@ -110,7 +110,7 @@ def test_provider_answering_unknown_user_for_40_percent_of_live_deliveries(store
     assert row["suppressed_at"].startswith(third_day.date().isoformat())
     assert states(store, [live[0], live[1]]) == {live[0]: "held", live[1]: "active"}
     assert store.query("SELECT count(*) AS n FROM addresses WHERE state = 'suppressed'")[0]["n"] == len(dead_before) + len(dead_now)
-    out = CliRunner().invoke(cli, ["storms", "--db", settings.database], env={"BOUNCED_VERP_SECRET_FILE": settings.verp_secret_file})
+    out = CliRunner().invoke(cli, ["storms", "--table", "--db", settings.database], env={"BOUNCED_VERP_SECRET_FILE": settings.verp_secret_file})
     assert out.exit_code == 0, out.output
     assert "bigmail.example" in out.output and " hard " in out.output and " ended " in out.output
     out = CliRunner().invoke(cli, ["status", "--db", settings.database, live[0]])
