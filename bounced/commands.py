@@ -52,10 +52,17 @@ def existing_store(settings: Settings) -> Any:
     return Store(path)
 
 
-def refuse_problems(settings: Settings) -> None:
-    """What `bounced config check` would refuse, a daemon refuses to start on: every problem, exit 2."""
+def refuse_problems(settings: Settings, mailboxes: tuple[str, ...] | None = ()) -> None:
+    """What `bounced config check` would refuse, a daemon refuses to start on: every problem, exit 2.
+
+    Of the mailboxes, only those named are checked (None: all): `serve` reads none, and a poller
+    unit (bounced-poll@NAME) is handed the credential of its own mailbox only."""
+    import dataclasses
+
     from bounced.validate import problems
 
+    if mailboxes is not None:
+        settings = dataclasses.replace(settings, mailboxes=tuple(m for m in settings.mailboxes if m.name in mailboxes))
     errors = problems(settings)
     for error in errors:
         click.echo(f"Error: {error}", err=True)
@@ -143,9 +150,9 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
         from bounced.logsetup import configure
         from bounced.service import notify
 
-        refuse_problems(settings)
-        configure()
         boxes = [m for m in settings.mailboxes if not names or m.name in names]
+        refuse_problems(settings, tuple(m.name for m in boxes))
+        configure()
         unknown = set(names) - {m.name for m in settings.mailboxes}
         if unknown or not boxes:
             raise click.UsageError(f"no such mailbox in the configuration: {', '.join(sorted(unknown)) or '(none configured)'}")

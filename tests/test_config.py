@@ -180,9 +180,28 @@ def test_problems_are_refused_by_check_and_by_serve(write, tmp_path, started, na
     done = _run("config", "check", env_config=str(path))
     assert done.returncode == 2 and done.stdout == ""
     assert any(line.startswith("Error: " + message) for line in done.stderr.splitlines()), done.stderr
+    if message.startswith("mailbox."):  # a mailbox's problem stops its poller (below), not the listener
+        return
     result = CliRunner().invoke(cli, ["serve"], env={"BOUNCED_CONFIG": str(path)})
     assert result.exit_code == 2 and started == []
     assert any(line.startswith("Error: " + message) for line in result.output.splitlines()), result.output
+
+
+def test_a_mailbox_problem_stops_its_poller_only(write, tmp_path, started):
+    """`serve` reads no mailbox, and a poller unit is handed its own mailbox's credential only: a
+    mailbox whose secret is a credential not loaded here stops neither the listener nor another poller."""
+    path = write('[mailbox.a]\nuser = "u"\npassword_credential = "imap-password-a"\n'
+                 '[mailbox.b]\nuser = "u"\npassword_file = "{tmp}/pw"\n')
+    (tmp_path / "pw").write_text("secret")
+    (tmp_path / "pw").chmod(0o644)
+    env = {"BOUNCED_CONFIG": str(path)}
+    assert CliRunner().invoke(cli, ["serve"], env=env).exit_code == 0 and started != []
+    result = CliRunner().invoke(cli, ["poll", "--once", "--mailbox", "b"], env=env)
+    assert (result.exit_code, result.output) == (2, f"Error: mailbox.b.password_file: {tmp_path}/pw is readable by every user"
+                                                    f" (mode -rw-r--r--); chmod o-rwx {tmp_path}/pw\n")
+    result = CliRunner().invoke(cli, ["poll", "--once", "--mailbox", "a"], env=env)
+    assert result.exit_code == 2 and "mailbox.a.password_credential" in result.output
+    assert "mailbox.b" not in result.output
 
 
 def test_poll_refuses_what_check_refuses(write, tmp_path):
