@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from bounced.store import Store
+from bounced.times import iso_utc
 
 # audit action -> the change it records (unsuppress and manual_suppress are requests; the state
 # change they cause is recorded beside them as suppress or reactivate)
@@ -16,16 +16,14 @@ def changes_since(store: Store, since: str) -> list[dict[str, Any]]:
     """One row per change recorded at or after ``since`` (ISO date or time; ValueError otherwise), oldest
     first: when, the address, the change, and the address's tier and state now."""
     try:
-        when = datetime.fromisoformat(since)
+        when = iso_utc(since)
     except ValueError as exc:
         raise ValueError(f"{since!r} is not an ISO date or time (2026-11-30 or 2026-11-30T12:00:00+00:00)") from exc
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
     marks = ", ".join("?" for _ in CHANGES)
     rows = store.query(
         "SELECT u.at, u.address, u.action, a.tier, a.state, a.suppressed_at, a.lapses_at, u.why FROM audit u"
         f" LEFT JOIN addresses a ON a.address = u.address WHERE u.at >= ? AND u.action IN ({marks}) ORDER BY u.id",
-        [when.astimezone(UTC).isoformat(timespec="seconds"), *CHANGES],
+        [when, *CHANGES],
     )
     for row in rows:
         row["change"] = CHANGES[row.pop("action")]

@@ -17,7 +17,6 @@ import functools
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -95,13 +94,12 @@ def since_option(help_text: str) -> Callable[..., Any]:
 def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
+    from bounced.times import iso_utc
+
     try:
-        when = datetime.fromisoformat(value.strip())
+        return iso_utc(value)
     except ValueError as exc:
         raise OneLineUsageError(f"--since: {value!r} is not a date (YYYY-MM-DD) or an ISO 8601 time: {exc}") from exc
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def checked_address(value: str, name: str = "ADDRESS") -> str:

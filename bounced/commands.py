@@ -292,7 +292,7 @@ def register_commands(cli: click.Group, settings_options: Callable[..., Any]) ->
         from bounced.changes import changes_since
 
         emit(changes_since(store, since), fmt,
-             ("at", "address", "action", "tier", "state", "suppressed_at", "lapses_at", "why"))
+             ("at", "address", "change", "tier", "state", "suppressed_at", "lapses_at", "why"))
 
     @cli.command()
     @click.option("--campaign")

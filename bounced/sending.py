@@ -20,6 +20,7 @@ from bounced import config, verp
 from bounced.config import Settings
 from bounced.errors import ConfigError, InputError
 from bounced.model import Sent
+from bounced.times import iso_utc
 from bounced.pipeline import Pipeline
 from bounced.store import Store
 
@@ -107,12 +108,9 @@ def utc_time(value: Any, name: str) -> str:
     if not isinstance(value, str):
         raise InputError(f"{name} {value!r} is not an ISO 8601 time")
     try:
-        when = datetime.fromisoformat(value.strip())
+        return iso_utc(value)
     except ValueError as exc:
         raise InputError(f"{name} {value!r} is not an ISO 8601 time (e.g. 2026-11-20T09:58:00+00:00): {exc}") from exc
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def retry_orphans(store: Store, settings: Settings, keys: list[str], message_ids: list[str]) -> int:

@@ -89,5 +89,13 @@ def _as_utc(value: str | None) -> datetime | None:
     return when.astimezone(UTC)
 
 
+def iso_utc(value: str) -> str:
+    """An ISO 8601 date or time (one without an offset is UTC) as UTC text; ValueError for anything else."""
+    when = datetime.fromisoformat(value.strip())
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return _iso(when)
+
+
 def _iso(when: datetime) -> str:
     return when.astimezone(UTC).isoformat(timespec="seconds")
