@@ -175,28 +175,26 @@ class _Parser:
         the body's first line."""
         lines = self.lines
         fields = msg._headers
-        first = ""  # the current field's first line
-        folded: list[str] = []  # and its continuation lines
+        is_header = headerRE.match
+        first = -1  # where the current field's first line is (its continuation lines follow it)
         at = lo
         while at < hi:
             line = lines[at]
             lead = line[0]
             if lead == "\n":
-                at += 1  # the blank line between the headers and the body
-                break
+                break  # the blank line between the headers and the body
             if lead == " " or lead == "\t":
-                if not first:
+                if first < 0:
                     raise Fallback("the first header line is a continuation")
-                folded.append(line)
                 at += 1
                 continue
-            if not headerRE.match(line):
+            if not is_header(line):
                 # Not a header line: the body starts here, without the blank line.
                 msg.defects.append(errors.MissingHeaderBodySeparatorDefect())
                 break
-            if first:
-                fields.append(_field(first, folded))
-                first, folded = "", []
+            if first >= 0:
+                fields.append(_field(lines, first, at))
+                first = -1
             if lead == ":":
                 raise Fallback("a header without a name")
             if line.startswith("From "):
@@ -204,11 +202,11 @@ class _Parser:
                     raise Fallback("a Unix From line among the headers")
                 msg.set_unixfrom(_strip_eol(line))  # the mbox envelope line
             else:
-                first = line
+                first = at
             at += 1
-        if first:
-            fields.append(_field(first, folded))
-        return at
+        if first >= 0:
+            fields.append(_field(lines, first, at))
+        return at + 1 if at < hi and lines[at][0] == "\n" else at
 
     # -- message/delivery-status ---------------------------------------------------------------
 
@@ -318,12 +316,13 @@ def _boundary(msg: Message) -> str | None:
         return text.strip().strip('"').rstrip() or None if isinstance(text, str) else None
 
 
-def _field(first: str, folded: list[str]) -> tuple[str, str]:
-    """compat32's header_source_parse: (name, value), the folding kept."""
-    name, _, value = first.partition(":")
+def _field(lines: list[str], first: int, end: int) -> tuple[str, str]:
+    """compat32's header_source_parse of lines[first:end] (a field and its continuation lines):
+    (name, value), the folding kept."""
+    name, _, value = lines[first].partition(":")
     value = value.lstrip(" \t")
-    if folded:
-        value += "".join(folded)
+    if end - first > 1:
+        value += "".join(lines[first + 1 : end])
     return name, value.rstrip("\r\n")
 
 
