@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import fields, replace
 from collections import OrderedDict
 from email.message import Message
+from operator import attrgetter
 
 from bounced.classify import classify
 from bounced.model import Action, Bounce, BounceType, Detection, Finding, Kind, Recipient, VerpInfo
@@ -143,12 +144,15 @@ def _undecided(finding) -> bool:
 # the result); Findings are frozen, so the answer is kept. Recipients that differ only in their
 # local part (and the recipient fields that name it, which the classifier does not read) share it: a report that gives its thousand recipients one text (IMail, the bulleted
 # DSN) is read by the classifier once, not once per recipient (a few milliseconds each).
-_ANSWERS: OrderedDict[Finding, tuple[str, BounceType, str]] = OrderedDict()
+_ANSWERS: OrderedDict[tuple[object, ...], tuple[str, BounceType, str]] = OrderedDict()
 _ANSWERS_KEPT = 256
+# The key: the domain and every other field but the recipient ones, read in C (a dataclasses.replace
+# per finding cost more than the rest of the lookup).
+_KEYED = attrgetter(*(f.name for f in fields(Finding) if f.name not in ("address", "final_recipient", "original_recipient")))
 
 
 def _classify(finding: Finding) -> tuple[str, BounceType, str]:
-    key = replace(finding, address=finding.address.rpartition("@")[2], final_recipient=None, original_recipient=None)
+    key = (finding.address.rpartition("@")[2], *_KEYED(finding))
     answer = _ANSWERS.get(key)
     if answer is None:
         answer = _ANSWERS[key] = classify(finding)

@@ -61,13 +61,25 @@ def sole_recipient(mail: Mail) -> str | None:
 def describe(headers: Message | None, envelope_id: str | None = None) -> Original:
     if headers is None:
         return Original(envelope_id=envelope_id)
-    message_id = decode_header(headers.get("Message-ID")) or None
+    fields = _first_fields(headers, ("message-id", "from", "subject", "to"))
+    message_id = decode_header(fields.get("message-id")) or None
     if message_id:
         message_id = message_id.split()[0]
     return Original(
         message_id=message_id,
         envelope_id=envelope_id,
-        from_=normalize_address(decode_header(headers.get("From"))) or None,
-        subject=decode_header(headers.get("Subject")) or None,
-        to=decode_header(headers.get("To")) or None,
+        from_=normalize_address(decode_header(fields.get("from"))) or None,
+        subject=decode_header(fields.get("subject")) or None,
+        to=decode_header(fields.get("to")) or None,
     )
+
+
+def _first_fields(headers: Message, names: tuple[str, ...]) -> dict[str, object]:
+    """What ``headers.get(name)`` gives for each of the (lower-case) ``names`` that is there, in one
+    pass over the fields: Message.get lower-cases every name before the one it looks for, each call."""
+    found: dict[str, object] = {}
+    for name, value in headers._headers:
+        key = name.lower()
+        if key in names and key not in found:
+            found[key] = headers.policy.header_fetch_parse(name, value)
+    return found
