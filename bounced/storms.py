@@ -21,13 +21,15 @@ while the domain as a whole stays under its factor.  The MX's share of the windo
 taken as the window's sends over the number of MXes seen answering for the domain in its last
 ``MX_EVENTS`` events (sends do not say which MX took them); a burst of ``hard_storm_threshold``
 at ``hard_storm_factor`` times the domain's trailing rate on that share makes a storm of kind
-hard recorded with its MX, holding only that MX's bounces.  A storm goes on while its rejections keep coming within the
-window of its last one (for hard and dns, at least half the threshold within the window).
+hard recorded with its MX, holding only that MX's bounces (held, they no longer count toward the
+domain's own storm).  A storm goes on while its rejections keep coming within the window of its
+last one (for hard and dns, at least half the threshold within the window; per MX, at that MX).
 
 Cost per message is bounded: an ongoing storm marks only the message's own events; the count that
 may start one stops at the threshold; the trailing rate reads at most HISTORY sends (once per
 domain and hour); the window's sends are counted up to WINDOW_SENDS, its bounces up to the number
-that makes the rate.
+that makes the rate; per MX the same counts go by index idx_events_domain_mx, and the MXes seen
+are read from at most MX_EVENTS events (once per domain and hour).
 """
 
 from __future__ import annotations
