@@ -9,6 +9,9 @@ weeks and recover, and which days a provider is broken:
 
 * bigmail.example (the largest domain) answers "550 5.1.1 user unknown" for 40 % of its live
   deliveries during 90 minutes of one campaign;
+* one of bigmail.example's ten MXes (mx3.bigmail.example) answers "550 5.1.1 user unknown" for 40 %
+  of its live deliveries during 90 minutes of another campaign: the domain as a whole stays under
+  its factor (the storm of one MX);
 * midsize.example cannot be found (NXDOMAIN) for the six hours of another campaign;
 * webmail.example blocks the sender (5.7.1, Spamhaus) for 30 % of its deliveries for an hour in two
   campaigns;
@@ -18,8 +21,9 @@ weeks and recover, and which days a provider is broken:
 Sends are registered and reports ingested through Pipeline.ingest (real SQLite), in report-time
 order, with the pipeline's clock at each report's time.  Printed: the suppressions by tier, held
 and probation addresses, the storms, hard-suppression precision and recall against the truth,
-the guard's delay for truly dead addresses, the same stream's decisions without the hard-bounce
-guard (replayed with thresholds out of reach), and the time of `reprocess --policy-only`.
+the guard's delay for truly dead addresses, the same stream's decisions under other storm settings
+(the storm of one MX off among them: hard_storm_mx_domain_sends out of reach) and without the
+hard-bounce guard (replayed with thresholds out of reach), and the time of `reprocess --policy-only`.
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ FULL = ("5.2.2", "552 5.2.2 <{rcpt}>: Mailbox full, quota exceeded")
 BLOCKED = ("5.7.1", "554 5.7.1 Service unavailable; Client host [192.0.2.9] blocked using zen.spamhaus.org")
 DOMAINS = [("bigmail.example", 0.35), ("webmail.example", 0.20), ("isp.example", 0.10), ("midsize.example", 0.04)]
 SMALL = 40  # small domains share the rest
+BIG_MXES = 10  # bigmail.example's MXes (the last known by its address only); every other domain has one
+FAILING_MX = "mx3.bigmail.example"
 DEBUG = False
 
 
@@ -86,6 +92,15 @@ def truth_of(everyone: list[str], days: int, rng: random.Random, plan: dict) -> 
     return truth
 
 
+def mx_for(address: str) -> str:
+    """The MX that answers for an address (the reports' Remote-MTA)."""
+    local, _, domain = address.rpartition("@")
+    if domain != "bigmail.example":
+        return f"mx.{domain}"
+    n = int(local[4:]) % BIG_MXES + 1
+    return f"mx{n}.bigmail.example" if n < BIG_MXES else f"[192.0.2.{n}]"
+
+
 def verdict(address: str, day: float, minute: float, campaign: int, plan: dict[str, int], truth: Truth,
             rng: random.Random) -> tuple[str, str] | None:
     """What the receiving side answers to one send (None: delivered)."""
@@ -95,6 +110,8 @@ def verdict(address: str, day: float, minute: float, campaign: int, plan: dict[s
     if address in truth.dead_from and day >= truth.dead_from[address]:
         return UNKNOWN
     if campaign == plan["directory"] and domain == "bigmail.example" and 120 <= minute < 210 and rng.random() < 0.4:
+        return UNKNOWN
+    if campaign == plan["mx"] and mx_for(address) == FAILING_MX and 120 <= minute < 210 and rng.random() < 0.4:
         return UNKNOWN
     if campaign in plan["blocks"] and domain == "webmail.example" and 60 <= minute < 120 and rng.random() < 0.3:
         return BLOCKED
@@ -109,7 +126,8 @@ def run(args: argparse.Namespace) -> None:
     campaigns = args.days // 7
     population = int(args.sends / campaigns * 1.04)
     everyone = addresses(population, rng)
-    plan = {"directory": campaigns // 3, "nxdomain": 2 * campaigns // 3, "blocks": {2, campaigns - 3}}
+    plan = {"directory": campaigns // 3, "nxdomain": 2 * campaigns // 3, "blocks": {2, campaigns - 3},
+            "mx": campaigns // 2}
     truth = truth_of(everyone, args.days, rng, plan)
     path = Path(args.db or tempfile.mkdtemp(prefix="bounced-sim-")) / "sim.db" if not args.db else Path(args.db)
     secret = path.with_name("sim.key")
@@ -159,7 +177,7 @@ def run(args: argparse.Namespace) -> None:
             for at, address, mid, (status, diagnostic), rcpt_to in queue:
                 now[0] = at.isoformat(timespec="seconds")
                 report = mkmail.dsn(address, status=status, diagnostic=diagnostic, message_id=mid, arrival=at,
-                                    envelope_to=rcpt_to or "bounces@bounce.example.com")
+                                    envelope_to=rcpt_to or "bounces@bounce.example.com", remote_mta=mx_for(address))
                 pipeline.ingest(report, f"sim/{reports}", rcpt_to=rcpt_to)
                 reports += 1
                 tick()
@@ -172,8 +190,8 @@ def run(args: argparse.Namespace) -> None:
           " report-time order")
     summarise(store, truth, first_hard, start, "with the guard")
     print("storms:")
-    for row in store.query("SELECT id, domain, kind, first_at, last_at, count, reasons, state FROM storms ORDER BY id"):
-        print(f"  {row['id']:>3} {row['domain']:<18} {row['kind']:<6} {row['first_at']} .. {row['last_at']}"
+    for row in store.query("SELECT id, domain, remote_mta, kind, first_at, last_at, count, reasons, state FROM storms ORDER BY id"):
+        print(f"  {row['id']:>3} {row['domain']:<18} {row['remote_mta'] or '-':<20} {row['kind']:<6} {row['first_at']} .. {row['last_at']}"
               f" {row['count']:>5} {row['reasons']}")
     began = time.perf_counter()
     result = replay(store, settings, dry_run=True, clock=lambda: now[0])
@@ -183,15 +201,18 @@ def run(args: argparse.Namespace) -> None:
           f" changes {result.counts()}")
     print("the defaults measured: the same events replayed with other storm settings (the sender's choices of whom"
           " to mail stay those made online)")
-    print("  threshold factor new-domain: storms  hard  precision  recall  live-hard  dead-held")
-    for threshold, factor, fresh in ((10, 10, 50), (20, 10, 50), (40, 10, 50), (20, 3, 50), (20, 30, 50), (20, 10, 20)):
+    print("  threshold factor new-domain mx-sends: storms (of one MX)  hard  precision  recall  live-hard  dead-held")
+    for threshold, factor, fresh, mx_sends in ((10, 10, 50, 500), (20, 10, 50, 500), (40, 10, 50, 500), (20, 3, 50, 500),
+                                               (20, 30, 50, 500), (20, 10, 20, 500), (20, 10, 50, 250), (20, 10, 50, 1000),
+                                               (20, 10, 50, 100_000_000)):
         trial = dataclasses.replace(settings, hard_storm_threshold=threshold, hard_storm_factor=factor,
-                                    hard_storm_new_domain_threshold=fresh)
+                                    hard_storm_new_domain_threshold=fresh, hard_storm_mx_domain_sends=mx_sends)
         replay(store, trial, clock=lambda: now[0])
         m = measure(store, truth, first_hard)
-        (storms,) = store.conn.execute("SELECT count(*) FROM storms WHERE kind != 'policy'").fetchone()
-        print(f"  {threshold:>9} {factor:>6} {fresh:>10}: {storms:>6} {m['hard']:>5} {m['precision']:>10.4f} {m['recall']:>7.4f}"
-              f" {m['false']:>10} {m['late']:>10}")
+        storms, of_mx = store.conn.execute(
+            "SELECT count(*), count(remote_mta) FROM storms WHERE kind != 'policy'").fetchone()
+        print(f"  {threshold:>9} {factor:>6} {fresh:>10} {'off' if mx_sends > 1e7 else mx_sends:>8}: {storms:>6} {f'({of_mx})':>8}"
+              f" {m['hard']:>5} {m['precision']:>10.4f} {m['recall']:>7.4f} {m['false']:>10} {m['late']:>10}")
     off = dataclasses.replace(settings, hard_storm_threshold=1_000_000, hard_storm_new_domain_threshold=1_000_000)
     replay(store, off, clock=lambda: now[0])
     summarise(store, truth, first_hard, start, "without the hard-bounce guard (same events, replayed)")

@@ -51,6 +51,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("hard_storm_threshold", 20, "hard bounces (or host-unknown ones) from one recipient domain within storm_window_minutes that may make a storm; they are held, not suppressed", v.between(2, 1_000_000)),
     Setting("hard_storm_factor", 10, "a hard-bounce storm needs this many times the domain's trailing hard-bounce rate per send (taken as at least 0.5 percent)", v.between(1, 10_000)),
     Setting("hard_storm_new_domain_threshold", 50, "hard_storm_threshold for a domain with fewer than 200 registered sends before the window", v.between(2, 1_000_000)),
+    Setting("hard_storm_mx_domain_sends", 500, "sends to one recipient domain within storm_window_minutes from which its hard bounces are also counted per answering MX (a burst at one MX is a storm of that MX)", v.between(2, 100_000_000)),
     Setting("soft_suppression_days", 60, "days after which a suppression made from soft bounces lapses to probation; 0 keeps them", v.between(0, 36500)),
     Setting("suppress_complaints", True, "suppress addresses whose owners complained (ARF feedback)"),
     Setting("listen", "127.0.0.1:2525", "SMTP listener host:port", v.host_port),
@@ -236,6 +237,7 @@ class Settings:
     hard_storm_threshold: int = 20
     hard_storm_factor: int = 10
     hard_storm_new_domain_threshold: int = 50
+    hard_storm_mx_domain_sends: int = 500
     soft_suppression_days: int = 60
     suppress_complaints: bool = True
     count_orphans: bool = False

@@ -40,7 +40,7 @@ def register(cli: click.Group, settings_options: Callable[..., Any]) -> None:
         from bounced.store import now
 
         emit(listing(existing_store(settings), now(), settings.storm_window_minutes), fmt,
-             ("id", "domain", "kind", "state", "first_at", "last_at", "count", "reasons"))
+             ("id", "domain", "remote_mta", "kind", "state", "first_at", "last_at", "count", "reasons"))
 
     @storms.command("confirm")
     @click.argument("storm_id", type=int)

@@ -68,11 +68,11 @@ def _replay(store: Store, settings: Settings, clock: Callable[[], str]) -> Repla
     guard = StormGuard(store, settings)
     marks = ", ".join("?" for _ in POLICY_REASONS)
     rows = conn.execute(
-        "SELECT raw_id, domain, reason, bounce_type, counts, report_at, address FROM events"
+        "SELECT raw_id, domain, reason, bounce_type, counts, report_at, address, remote_mta FROM events"
         f" WHERE (bounce_type = 'hard' OR reason IN ({marks})) AND storm_id IS NULL ORDER BY report_at, raw_id",
         POLICY_REASONS,
     ).fetchall()  # read before the guard writes to the same table
-    names = ("raw_id", "domain", "reason", "bounce_type", "counts", "report_at", "address")
+    names = ("raw_id", "domain", "reason", "bounce_type", "counts", "report_at", "address", "remote_mta")
     for _, group in itertools.groupby((dict(zip(names, r)) for r in rows), key=lambda e: e["raw_id"]):
         guard.check(list(group))
     addresses = [r[0] for r in conn.execute(

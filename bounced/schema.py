@@ -275,5 +275,20 @@ def m009_views(db: Database) -> None:
         db.execute(f"CREATE VIEW IF NOT EXISTS {name} AS {sql}")
 
 
+# The answering MX of an event, as the storm guard compares it (bounced/storms.py MX): the
+# Remote-MTA's first word, brackets and a final dot stripped, lower case.
+EVENT_MX = ("lower(rtrim(trim(CASE WHEN instr(trim(remote_mta), ' ') > 0 THEN substr(trim(remote_mta), 1,"
+            " instr(trim(remote_mta), ' ') - 1) ELSE trim(remote_mta) END, '[]'), '.'))")
+
+
+@MIGRATIONS()
+def m010_permx(db: Database) -> None:
+    """Storms per remote MX: storms.remote_mta (NULL for a storm of the whole domain) and the index
+    the guard counts one MX's bounces by."""
+    if "remote_mta" not in db["storms"].columns_dict:
+        db["storms"].add_column("remote_mta", str)
+    db.execute(f"CREATE INDEX IF NOT EXISTS idx_events_domain_mx ON events (domain, {EVENT_MX}, report_at)")
+
+
 def apply(db: Database) -> None:
     MIGRATIONS.apply(db)

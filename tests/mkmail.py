@@ -19,6 +19,7 @@ def dsn(
     envelope_id: str | None = None,
     report_id: str | None = None,
     extra_headers: str = "",
+    remote_mta: str = "mx.example.org",
 ) -> bytes:
     """A Postfix-style multipart/report for one recipient."""
     _N[0] += 1
@@ -63,7 +64,7 @@ Final-Recipient: rfc822; {recipient}
 Original-Recipient: rfc822;{recipient}
 Action: {action}
 Status: {status}
-Remote-MTA: dns; mx.example.org
+Remote-MTA: dns; {remote_mta}
 Diagnostic-Code: smtp; {diag}
 {original}
 --BOUNDARY--

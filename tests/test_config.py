@@ -83,6 +83,7 @@ BAD_VALUES = [
     ("hard_storm_factor", "hard_storm_factor = 0", "hard_storm_factor: must be from 1 to 10000, got 0"),
     ("hard_storm_new_domain_threshold", "hard_storm_new_domain_threshold = 1",
      "hard_storm_new_domain_threshold: must be from 2 to 1000000, got 1"),
+    ("hard_storm_mx_domain_sends", "hard_storm_mx_domain_sends = 1", "hard_storm_mx_domain_sends: must be from 2 to 100000000, got 1"),
     ("soft_suppression_days", "soft_suppression_days = 40000", "soft_suppression_days: must be from 0 to 36500, got 40000"),
     ("smtp_forged_verp", 'smtp_forged_verp = "drop"', "smtp_forged_verp: expected one of reject, accept, got 'drop'"),
     ("smtp_forged_surge_percent", "smtp_forged_surge_percent = 100",

@@ -19,7 +19,7 @@ def test_schema_is_safe_to_reapply(tmp_path):
     Store(tmp_path / "b.db").close()
     store = Store(tmp_path / "b.db")
     names = {r["name"] for r in store.query("SELECT name FROM _sqlite_migrations")}
-    assert names == {"m001_initial", "m002_policy_indexes", "m003_imap_messages", "m004_trust", "m005_intake", "m007_times", "m008_growth", "m009_views"}
+    assert names == {"m001_initial", "m002_policy_indexes", "m003_imap_messages", "m004_trust", "m005_intake", "m007_times", "m008_growth", "m009_views", "m010_permx"}
     assert store.query("PRAGMA journal_mode")[0]["journal_mode"] == "wal"
 
 

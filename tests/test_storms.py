@@ -14,7 +14,9 @@ from bounced.config import Settings
 from bounced.pipeline import Pipeline
 from bounced.replay import replay
 from bounced.sending import Sender
+from bounced.schema import EVENT_MX
 from bounced.store import Store
+from bounced.storms import mx_of
 
 DAY0 = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0) - timedelta(days=30)
 UNKNOWN = "550 5.1.1 <{rcpt}>: Recipient address rejected: User unknown in virtual mailbox table"
@@ -53,9 +55,9 @@ class Stream:
         return mid
 
     def bounce(self, recipient: str, mid: str, when: datetime, status: str = "5.1.1", diagnostic: str = UNKNOWN,
-               action: str = "failed") -> None:
+               action: str = "failed", remote_mta: str = "mx.example.org") -> None:
         report = mkmail.dsn(recipient, status=status, diagnostic=diagnostic, message_id=mid, action=action,
-                            arrival=when + timedelta(minutes=3))
+                            arrival=when + timedelta(minutes=3), remote_mta=remote_mta)
         assert self.pipeline.ingest(report, f"maildir/{self.n}").state == "parsed"
 
     def campaign(self, recipients: list[str], start: datetime, minutes: float, bounce=None) -> dict[str, str]:
@@ -256,3 +258,87 @@ def test_a_storm_ends_when_the_domain_is_back_to_its_usual_few(store, settings):
     (storm,) = store.query("SELECT count, last_at FROM storms")
     assert storm["count"] == 48 + len(early)
     assert states(store, early + late) == {**dict.fromkeys(early, "held"), **dict.fromkeys(late, "suppressed")}
+
+
+# One MX of four answering for a big domain: mx2 by name; mx4 known only by its address.
+MXES = ["mx1.bigmail.example", "mx2.bigmail.example", "mx3.bigmail.example", "[192.0.2.4]"]
+
+
+def _mx(address: str) -> str:
+    return MXES[int(address[1:5]) % 4]
+
+
+def _one_mx_fails(stream, users, dead_before, dead_now, minutes):
+    """A history with 1.5 % dead spread over the MXes; ten days later mx2 answers unknown user for
+    40 % of its live deliveries over 90 minutes.  Returns mx2's flaky addresses."""
+    unknown = lambda mx: ("5.1.1", UNKNOWN, "failed", mx)  # noqa: E731
+    stream.campaign(users, DAY0, 120, lambda i, r: unknown(_mx(r)) if r in dead_before else None)
+    at_mx2 = [u for u in users if _mx(u) == MXES[1] and u not in dead_before and u not in dead_now]
+    flaky = set(at_mx2[::5]) | set(at_mx2[1::5])
+    second = [u for u in users if u not in dead_before]
+    stream.campaign(second, DAY0 + timedelta(days=10), minutes,
+                    lambda i, r: unknown(_mx(r)) if r in flaky or r in dead_now else None)
+    return flaky
+
+
+def test_one_mx_of_a_big_domain_answering_unknown_user_for_its_live_addresses(store, settings):
+    """1,200 addresses over four MXes, 18 dead (a 1.5 % trailing rate): 788 sends an hour, so the
+    domain's own guard needs 118 hard bounces in an hour; mx2's burst (about 80) stays under it,
+    but its share of the sends (197) makes 30 enough at mx2."""
+    stream = Stream(store, settings)
+    users = [f"u{i:04d}@bigmail.example" for i in range(1200)]
+    dead_before = users[5:1200:67]  # 18, at every MX
+    dead_now = [users[i] for i in (9, 210, 403, 602, 811, 1002, 1104, 13, 417)]  # died since: six elsewhere, three at mx2
+    flaky = _one_mx_fails(stream, users, dead_before, dead_now, 90)
+    assert len(dead_before) == 18 and {_mx(u) for u in dead_before} == set(MXES)
+    at_mx2 = {u for u in dead_now if _mx(u) == MXES[1]}
+    assert len(at_mx2) == 3 and len(flaky) == 118
+    storms = store.query("SELECT id, domain, remote_mta, kind, count, reasons, state FROM storms")
+    assert [{k: v for k, v in s.items() if k != "id"} for s in storms] == [
+        {"domain": "bigmail.example", "remote_mta": "mx2.bigmail.example", "kind": "hard", "count": len(flaky) + 3,
+         "reasons": "userunknown", "state": "open"}]
+    held = sorted(flaky | at_mx2)
+    assert states(store, held) == dict.fromkeys(held, "held")
+    elsewhere = [u for u in dead_now if u not in at_mx2]
+    assert states(store, elsewhere + dead_before) == dict.fromkeys(elsewhere + dead_before, "suppressed")
+    assert store.address_state(held[0])["why"].startswith(f"held: hard bounce during storm {storms[0]['id']} (userunknown at ")
+    assert store.query("SELECT count(*) AS n FROM addresses WHERE state = 'suppressed'")[0]["n"] == 18 + 6
+    out = CliRunner().invoke(cli, ["storms", "--table", "--db", settings.database])
+    assert out.exit_code == 0, out.output
+    (line,) = [row for row in out.output.splitlines() if "bigmail.example" in row]
+    assert line.split()[:4] == [str(storms[0]["id"]), "bigmail.example", "mx2.bigmail.example", "hard"], line
+    # without the per-MX guard (no domain is big enough) the same events suppress mx2's live addresses
+    off = dataclasses.replace(settings, hard_storm_mx_domain_sends=100_000_000)
+    assert replay(store, off).counts()["added"] == len(flaky) + 3
+    assert store.query("SELECT count(*) AS n FROM storms")[0]["n"] == 0
+    assert set(states(store, sorted(flaky)).values()) == {"suppressed"}
+
+
+def test_a_small_domain_gets_no_storm_of_one_mx(store, settings):
+    """400 addresses, 267 sends an hour (under hard_storm_mx_domain_sends, 500): mx2's burst of
+    unknown users counts only against the domain's own guard, which it stays under."""
+    stream = Stream(store, settings)
+    users = [f"u{i:04d}@bigmail.example" for i in range(400)]
+    dead_before = users[5:400:67]  # 6: 1.5 %
+    flaky = _one_mx_fails(stream, users, dead_before, [], 90)
+    assert len(flaky) == 40
+    assert store.query("SELECT count(*) AS n FROM storms")[0]["n"] == 0
+    assert set(states(store, sorted(flaky)).values()) == {"suppressed"}
+    # the setting is what keeps it off: at 200 sends an hour the same burst is mx2's storm
+    replay(store, dataclasses.replace(settings, hard_storm_mx_domain_sends=200))
+    assert store.query("SELECT remote_mta, kind FROM storms") == [{"remote_mta": "mx2.bigmail.example", "kind": "hard"}]
+
+
+@pytest.mark.parametrize(("remote_mta", "mx"), [
+    ("mx2.bigmail.example", "mx2.bigmail.example"),
+    ("MX2.BigMail.Example.", "mx2.bigmail.example"),
+    ("mx2.bigmail.example [192.0.2.2]", "mx2.bigmail.example"),
+    ("[192.0.2.1]", "192.0.2.1"),
+    ("  [IPv6:2001:db8::1] ", "ipv6:2001:db8::1"),
+    ("", None),
+    (None, None),
+])
+def test_the_mx_an_event_is_counted_at(store, remote_mta, mx):
+    assert mx_of(remote_mta) == mx
+    (sql,) = store.conn.execute(f"WITH events(remote_mta) AS (VALUES (?)) SELECT {EVENT_MX} FROM events", [remote_mta]).fetchone()
+    assert (sql or None) == mx
