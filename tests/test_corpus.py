@@ -16,16 +16,11 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "sisimai"
 ABSENT = "the shared labelled corpus is absent: no shared/corpus/sisimai/expected.json beside the checkout"
 # Floors that must hold (regressions fail the build): today's figures against expected-spec.json, rounded down.
 FLOORS = {
-    "recipients_found": 1.0, "hard_soft": 0.995, "status": 0.99, "reason": 0.98,
-    "hard_precision": 0.99, "hard_recall": 1.0,
+    "recipients_found": 1.0, "hard_soft": 1.0, "status": 0.99, "reason": 0.98,
+    "hard_precision": 1.0, "hard_recall": 1.0,
 }
-# The issue's targets. Met ones are tested as they are; the one not met is xfail with the reason.
-TARGETS = {"recipients_found": 0.995, "hard_soft": 0.98, "reason": 0.95, "hard_recall": 0.95}
-TARGETS_NOT_MET = {
-    # One hard call of the 108 is labelled soft: a synthetic report (rfc3464-01) whose DSN says "550 5.1.1
-    # User Unknown" and whose human-readable part says "Not enough disk space".
-    "hard_precision": 0.995,
-}
+# The issue's targets, all met: tested as they are.
+TARGETS = {"recipients_found": 0.995, "hard_soft": 0.98, "reason": 0.95, "hard_precision": 0.995, "hard_recall": 0.95}
 
 pytestmark = pytest.mark.corpus
 
@@ -76,8 +71,3 @@ def test_accuracy_floor(figures, figure):
 def test_accuracy_target(figures, figure):
     assert figures[figure] >= TARGETS[figure], f"{figure} {figures[figure]:.4f} < {TARGETS[figure]}"
 
-
-@pytest.mark.xfail(strict=False, reason="see TARGETS_NOT_MET")
-@pytest.mark.parametrize("figure", sorted(TARGETS_NOT_MET))
-def test_accuracy_target_not_met_yet(figures, figure):
-    assert figures[figure] >= TARGETS_NOT_MET[figure], f"{figure} {figures[figure]:.4f} < {TARGETS_NOT_MET[figure]}"

@@ -16,6 +16,7 @@ from bounced.parse.mime import MAX_RECIPIENTS, Mail, NestedTooDeeply, normalize_
 from bounced.parse.mimeparse import MAX_NESTING
 from bounced.parse.original import describe, returned_headers
 from bounced.parse.registry import Detector, detectors
+from bounced.parse.weigh import weighed
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,8 @@ def _parse(data: bytes, source: str | None, envelope_to: str | None) -> Bounce:
     original = detection.original or describe(returned_headers(read), _envelope_id(mail))
     senders = tuple(dict.fromkeys(a for a in (envelope_to, original.from_) if a))  # rule 6 of reasons.md
     recipients = tuple(_recipient(replace(f, senders=f.senders or senders)) for f in findings)
+    if detection.detector == "rfc3464":  # a DSN's fields and the notice above them: two accounts
+        recipients = weighed(recipients, read.report)
     if original.message_id is None and (replied_to := _in_reply_to(mail)):
         original = replace(original, message_id=replied_to)  # an auto-reply names what it answers
     return Bounce(
