@@ -26,8 +26,11 @@ def weighed(recipients: tuple[Recipient, ...], notice: str) -> tuple[Recipient, 
         return recipients
     (recipient,) = recipients
     notice = " ".join(notice[:NOTICE_LIMIT].split())
-    if not notice or MODULES[recipient.reason].PHRASES.search(notice.lower()):
+    lowered = notice.lower()
+    if not notice or MODULES[recipient.reason].PHRASES.search(lowered):
         return recipients  # the notice says what the fields say
+    if not any(MODULES[name].PHRASES.search(lowered) for name in EXISTING_MAILBOX):
+        return recipients  # (a few substring tests; most notices name no such cause)
     said, bounce_type, rule = classify(Finding(recipient.address, action=Action.FAILED, diagnostic=notice))
     if said not in EXISTING_MAILBOX or bounce_type is not BounceType.SOFT or not rule.startswith("text:"):
         return recipients
