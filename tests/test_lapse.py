@@ -15,28 +15,12 @@ from bounced.config import Settings
 from bounced.model import Event
 from bounced.pipeline import Pipeline
 from bounced.sending import Sender
-from bounced.store import Store
 
 DAY0 = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0) - timedelta(days=120)
 FULL = ("5.2.2", "552 5.2.2 <{rcpt}>: Mailbox full, quota exceeded")
 DISABLED = ("4.2.1", "450 4.2.1 <{rcpt}>: Recipient address rejected: this mailbox has been suspended")
 UNKNOWN = ("5.1.1", "550 5.1.1 <{rcpt}>: Recipient address rejected: User unknown in local recipient table")
 DELIVERED = ("2.0.0", "250 2.0.0 Ok: queued as 4BXY")
-
-
-@pytest.fixture
-def settings(tmp_path):
-    secret = tmp_path / "verp.key"
-    secret.write_text("a-test-secret-of-enough-length-0123456789\n")
-    secret.chmod(0o600)
-    return Settings(database=str(tmp_path / "bounced.db"), bounce_domains=("bounce.example.com",), verp_secret_file=str(secret))
-
-
-@pytest.fixture
-def store(settings):
-    s = Store(settings.database_path())
-    yield s
-    s.close()
 
 
 class Mailer:

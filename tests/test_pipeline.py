@@ -8,29 +8,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import mkmail
-from bounced.config import Settings
 from bounced.pipeline import Pipeline
 from bounced.reports import reprocess, stats_rows
 from bounced.sending import Sender
-from bounced.store import Store
 
 # VERP tokens carry their send day and expire (verp_max_age_days): the sends are dated a week ago,
 # so that the tests read the same on any day they run.
 T0 = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(days=7)
-
-
-@pytest.fixture
-def settings(tmp_path):
-    secret = tmp_path / "verp.key"
-    secret.write_text("a-test-secret-of-enough-length-0123456789\n")
-    return Settings(database=str(tmp_path / "bounced.db"), bounce_domains=("bounce.example.com",), verp_secret_file=str(secret))
-
-
-@pytest.fixture
-def store(settings):
-    s = Store(settings.database_path())
-    yield s
-    s.close()
 
 
 def send(store, settings, n, recipient="user@example.org", when=T0, campaign="news"):

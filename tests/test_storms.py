@@ -24,21 +24,6 @@ NXDOMAIN = "550 5.1.2 <{rcpt}>: Recipient address rejected: Domain not found"
 BLOCKED = "554 5.7.1 Service unavailable; Client host [192.0.2.9] blocked using zen.spamhaus.org"
 
 
-@pytest.fixture
-def settings(tmp_path):
-    secret = tmp_path / "verp.key"
-    secret.write_text("a-test-secret-of-enough-length-0123456789\n")
-    secret.chmod(0o600)
-    return Settings(database=str(tmp_path / "bounced.db"), bounce_domains=("bounce.example.com",), verp_secret_file=str(secret))
-
-
-@pytest.fixture
-def store(settings):
-    s = Store(settings.database_path())
-    yield s
-    s.close()
-
-
 class Stream:
     """Sends registered at given times, and reports about them dated a few minutes after each send."""
 
