@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import mkmail
+from terminal import read_all
 from bounced.cli import cli
 from bounced.config import load
 from bounced.pipeline import Pipeline
@@ -125,15 +126,7 @@ def test_a_table_on_a_terminal(env):
     proc = subprocess.Popen([sys.executable, "-m", "bounced", "suppressed"], stdout=secondary, stderr=subprocess.PIPE,
                             env={**env, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
     os.close(secondary)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(main, 4096)
-        except OSError:  # EIO: the process closed the terminal
-            break
-        if not chunk:
-            break
-        out += chunk
+    out = read_all(main)
     proc.wait(60)
     os.close(main)
     lines = out.decode().splitlines()

@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import mkmail
+from terminal import read_all
 
 
 def _run(args, tmp_path, tty: bool):
@@ -24,15 +25,7 @@ def _run(args, tmp_path, tty: bool):
     proc = subprocess.Popen([sys.executable, "-m", "bounced", *args], env=env, stdout=subprocess.PIPE,
                             stderr=slave, stdin=subprocess.DEVNULL)
     os.close(slave)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the process closed its end
-            break
-        if not chunk:
-            break
-        shown += chunk
+    shown = read_all(master)
     out = proc.stdout.read().decode()
     assert proc.wait(60) == 0, shown
     os.close(master)
